@@ -30,14 +30,14 @@ export class PolicySource {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const first = doc.errors[0];
     if (first) {
-      const pos = first.linePos?.[0];
+      const pos = lines.linePos(first.pos[0]);
       throw new PolicyError([
         {
           code: 'POLICY_PARSE',
           file,
           path: '',
-          line: pos?.line,
-          column: pos?.col,
+          line: pos.line,
+          column: pos.col,
           message: `not valid YAML/JSON: ${first.message.split('\n')[0]}`,
           fix: 'check indentation, quotes and colons around that line',
         },
@@ -122,8 +122,15 @@ export class PolicySource {
           }),
         );
       }
-      const found = this.valueAt(path);
-      return [this.issue(code, path, { message: zi.message, expected: expectedOf(zi), found: describeValue(found) })];
+      const expected = expectedOf(zi);
+      return [
+        this.issue(code, path, {
+          message: summaryOf(zi),
+          expected,
+          found: describeValue(this.valueAt(path)),
+          ...(expected !== undefined && { fix: fixOf(path, expected) }),
+        }),
+      ];
     });
   }
 }
@@ -147,6 +154,32 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string')
     return `string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
   return `${typeof value} ${String(value)}`;
+}
+
+/** A short statement of the problem; zod's own wording is kept only for custom (scanner-written) checks. */
+function summaryOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return 'wrong type';
+    case 'too_big':
+      return issue.origin === 'number' ? 'value too large' : 'too long';
+    case 'too_small':
+      return issue.origin === 'number' ? 'value too small' : 'too short';
+    case 'invalid_value':
+      return 'not an allowed value';
+    case 'invalid_format':
+      return 'wrong format';
+    case 'invalid_union':
+      return 'matches none of the accepted forms';
+    default:
+      return issue.message;
+  }
+}
+
+function fixOf(path: DocPath, expected: string): string {
+  const last = path[path.length - 1];
+  if (last === 'threshold' || last === 'weighted_threshold') return 'thresholds are scores between 0 and 1, e.g. 0.8';
+  return `use ${expected}`;
 }
 
 function expectedOf(issue: z.core.$ZodIssue): string | undefined {

@@ -106,7 +106,7 @@ export interface LoadOptions {
 /** Loads and validates a policy from a file path, a preset name or a document object. */
 export function loadPolicy(input: PolicyInput, options: LoadOptions): EffectivePolicy {
   const source = sourceOf(input, process.cwd());
-  const merged = collect(source, []);
+  const merged = collect(source, [], options);
   return finalize(merged, source, options);
 }
 
@@ -141,9 +141,11 @@ function presetSource(name: string, from: Located<unknown> | undefined): PolicyS
 }
 
 /** Validates one document, resolves its bases and merges them under it. */
-function collect(source: PolicySource, stack: string[]): Merged {
+function collect(source: PolicySource, stack: string[], options: LoadOptions): Merged {
   const parsed = policySchema.safeParse(source.data);
-  if (!parsed.success) throw new PolicyError(source.zodIssues(parsed.error, []));
+  if (!parsed.success) {
+    throw new PolicyError([...source.zodIssues(parsed.error, []), ...looseParamsIssues(source, options)]);
+  }
   const doc = parsed.data;
   const issues = duplicateRuleIssues(doc, source);
   if (issues.length > 0) throw new PolicyError(issues);
@@ -162,9 +164,30 @@ function collect(source: PolicySource, stack: string[]): Merged {
         }),
       ]);
     }
-    merged = mergeInto(merged, collect(baseSource, [...stack, source.file]));
+    merged = mergeInto(merged, collect(baseSource, [...stack, source.file], options));
   });
   return mergeInto(merged, layerOf(doc, source));
+}
+
+/**
+ * When a document's shape is wrong, its rules' params are still checked where the rule names a known
+ * scanner, so one run reports every problem instead of one at a time.
+ */
+function looseParamsIssues(source: PolicySource, options: LoadOptions): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  for (const rail of RAILS) {
+    const rules = source.valueAt(['rails', rail, 'rules']);
+    if (!Array.isArray(rules)) continue;
+    rules.forEach((rule: unknown, index) => {
+      if (typeof rule !== 'object' || rule === null) return;
+      const { scanner, params } = rule as { scanner?: unknown; params?: unknown };
+      const known = typeof scanner === 'string' ? options.scanners.get(scanner) : undefined;
+      if (!known || (params !== undefined && (typeof params !== 'object' || params === null))) return;
+      const parsed = known.params.safeParse(params ?? {});
+      if (!parsed.success) issues.push(...source.zodIssues(parsed.error, ['rails', rail, 'rules', index, 'params']));
+    });
+  }
+  return issues;
 }
 
 function fileSource(path: string, from: PolicySource, at: Located<unknown>): PolicySource {

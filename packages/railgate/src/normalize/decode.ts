@@ -35,7 +35,10 @@ export function newDecodeBudget(inputLength: number): DecodeBudget {
 const BASE64_RUN = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9_-]{16,}={0,2})(?![A-Za-z0-9+/_=-])/g;
 const HEX_RUN =
   /(?:\\x[0-9a-fA-F]{2}){6,}|(?<![0-9a-zA-Z])(?:0x)?(?:[0-9a-fA-F]{2}[ :]?){7,}[0-9a-fA-F]{2}(?![0-9a-zA-Z])/g;
-const URL_RUN = /(?:[^\s%]*%[0-9A-Fa-f]{2}){3,}[^\s%]*/g;
+// Whitespace-separated tokens; only those with three or more %XX escapes are decoded. (A pattern that
+// looks for the escapes directly backtracks quadratically over long tokens without them.)
+const URL_TOKEN = /\S+/g;
+const PERCENT_ESCAPES = /%[0-9A-Fa-f]{2}[^%]*%[0-9A-Fa-f]{2}[^%]*%[0-9A-Fa-f]{2}/;
 const MAX_RUN = 65536;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -118,21 +121,33 @@ export function reverseText(text: string): string {
 
 type Emit = (kind: EncodingKind, text: string, start: number, end: number) => boolean;
 
-function findBinaryRuns(text: string, emit: Emit): void {
+/** A decoded run that is itself one base64 or hex run: kept so the second level can decode it. */
+function looksEncoded(text: string): boolean {
+  if (text.length < 16 || text.length > MAX_RUN) return false;
+  if (!/^(?:[A-Za-z0-9+/]+={0,2}|[A-Za-z0-9_-]+={0,2}|[0-9a-fA-F ]+)$/.test(text)) return false;
+  // Real encodings mix character classes; a run of one letter is padding or noise.
+  return /[0-9]/.test(text) ? /[A-Za-z]/.test(text) : /[A-Z]/.test(text) && /[a-z]/.test(text);
+}
+
+function findBinaryRuns(text: string, emit: Emit, allowEncoded: boolean): void {
   const runs: Array<[RegExp, EncodingKind, (run: string) => string | null]> = [
     [BASE64_RUN, 'base64', decodeBase64],
     [HEX_RUN, 'hex', decodeHex],
-    [URL_RUN, 'url', decodePercent],
   ];
+  if (text.includes('%'))
+    runs.push([URL_TOKEN, 'url', (run) => (PERCENT_ESCAPES.test(run) ? decodePercent(run) : null)]);
   for (const [pattern, kind, decode] of runs) {
     pattern.lastIndex = 0;
     for (const match of text.matchAll(pattern)) {
-      const run = match[0];
-      if (run.length > MAX_RUN) continue;
+      const whole = match[0];
+      // Very long runs are decoded from their start only (a multiple of 4 and of 2 keeps base64 and hex
+      // aligned), so a payload at the head of a huge blob is still seen and memory stays bounded.
+      const run = whole.length > MAX_RUN ? whole.slice(0, MAX_RUN) : whole;
       const decoded = decode(run);
-      if (decoded === null || decoded === run || !looksReadable(decoded)) continue;
+      if (decoded === null || decoded === run) continue;
+      if (!looksReadable(decoded) && !(allowEncoded && looksEncoded(decoded))) continue;
       const start = match.index ?? 0;
-      if (!emit(kind, decoded, start, start + run.length)) return;
+      if (!emit(kind, decoded, start, start + whole.length)) return;
     }
   }
 }
@@ -172,7 +187,8 @@ function findLetterCipherRuns(text: string, emit: Emit): void {
     }
     if (runStart < 0) runStart = at;
     runEnd = at + word.length;
-    runWords++;
+    // Single letters ("i g n o r e" split apart) say nothing about a cipher; the despaced view covers them.
+    if (word.length >= 2) runWords++;
   }
   flush();
 }
@@ -231,7 +247,7 @@ export function decodeSegments(
     const [rs, re] = toRaw(start, end);
     return take({ kind, path: kind, text, start: rs, end: re, depth: 1 });
   };
-  findBinaryRuns(searchable, visibleEmit);
+  findBinaryRuns(searchable, visibleEmit, true);
   findLetterCipherRuns(searchable, visibleEmit);
 
   const firstLevel = segments.length;
@@ -239,7 +255,7 @@ export function decodeSegments(
     const outer = segments[i] as DecodedSegment;
     const innerEmit: Emit = (kind, text) =>
       take({ kind, path: `${outer.path}>${kind}`, text, start: outer.start, end: outer.end, depth: 2 });
-    findBinaryRuns(outer.text, innerEmit);
+    findBinaryRuns(outer.text, innerEmit, false);
     if (outer.kind !== 'rot13' && outer.kind !== 'reversed') findLetterCipherRuns(outer.text, innerEmit);
   }
   return segments;

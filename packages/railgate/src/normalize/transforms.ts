@@ -197,6 +197,10 @@ export function toDespaced(source: View): View | null {
   return out.build('despaced', source.rawLength);
 }
 
+function isAlnumLower(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a);
+}
+
 /** Joins one spaced run; a gap unlike the run's usual gap (e.g. a double space) becomes a word break. */
 function joinRun(out: ViewBuilder, source: View, start: number, end: number): void {
   const text = source.text;
@@ -206,7 +210,7 @@ function joinRun(out: ViewBuilder, source: View, start: number, end: number): vo
   while (i < end) {
     letters.push(i);
     let j = i + 1;
-    while (j < end && !/[a-z0-9]/.test(text[j] as string)) j++;
+    while (j < end && !isAlnumLower(text.charCodeAt(j))) j++;
     if (j < end) gaps.push(text.slice(i + 1, j));
     i = j;
   }

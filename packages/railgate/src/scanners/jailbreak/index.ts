@@ -1,16 +1,78 @@
-// STUB: to be implemented.
+/**
+ * `jailbreak`: deterministic first line against prompts that try to talk the model out of its safety
+ * behaviour — DAN-style personas, "an AI without restrictions", refusal suppression, dual
+ * classic/jailbroken answers, forced "Sure, here is" prefixes, fiction used as a loophole, token threats
+ * and jailbreak-template placeholders — in plain text or hidden in encodings, leetspeak and homoglyphs.
+ *
+ * Scored, not matched: each family weighs in and families combine with noisy-OR. Role-play on its own
+ * ("I want you to act as a travel guide") is not a jailbreak and scores nothing; it is tuned for precision,
+ * and a trained classifier can be added as a second rule for recall.
+ *
+ * @example
+ * ```yaml
+ * rails:
+ *   input:
+ *     rules:
+ *       - scanner: jailbreak
+ *         threshold: 0.7
+ *         action: block
+ * ```
+ */
 import { z } from 'zod';
 import { RAILS, type Scanner } from '../../engine/types.js';
+import { PhraseRuleSet, verdictFinding } from '../../match/phrase-rules.js';
+import { JAILBREAK_FAMILIES, jailbreakFamilies } from './families.js';
 
-export const jailbreakParams = z.strictObject({});
+/** Families a policy can switch off or reweigh: the pattern families plus the encoded-payload signal. */
+export const JAILBREAK_FAMILY_IDS = [...JAILBREAK_FAMILIES, 'encoded_payload'] as const;
+
+export const jailbreakParams = z.strictObject({
+  /**
+   * Per family: `false` turns it off, a number in 0..1 sets the weight of its strongest pattern (the others
+   * scale with it). See the scanner's doc page for the family list.
+   */
+  families: z.partialRecord(z.enum(JAILBREAK_FAMILY_IDS), z.union([z.boolean(), z.number().min(0).max(1)])).default({}),
+  /** Tenant phrases that signal a jailbreak, matched literally and case-insensitively (never as regex). */
+  extra_phrases: z.array(z.string().trim().min(3).max(200)).max(500).default([]),
+  /** Score of an extra phrase on its own. */
+  extra_phrase_weight: z.number().min(0).max(1).default(0.9),
+});
+
 export type JailbreakParams = z.infer<typeof jailbreakParams>;
+
+/** Weight of "a hit was only visible after decoding base64/hex/rot13/...". */
+const ENCODED_PAYLOAD_WEIGHT = 0.5;
+
+function encodedWeight(setting: boolean | number | undefined): number {
+  if (setting === false) return 0;
+  return typeof setting === 'number' ? setting : ENCODED_PAYLOAD_WEIGHT;
+}
 
 export const jailbreakScanner: Scanner<JailbreakParams> = {
   id: 'jailbreak',
-  description: 'TODO',
+  description:
+    'Heuristic jailbreak detector: DAN-style personas, no-limits personas, refusal suppression, dual answers.',
   params: jailbreakParams,
   rails: RAILS,
-  create() {
-    return () => [];
+  defaults: { threshold: 0.7, action: 'block' },
+  create(params) {
+    const encoded = encodedWeight(params.families.encoded_payload);
+    const rules = new PhraseRuleSet(jailbreakFamilies, {
+      families: params.families,
+      encoded: encoded > 0 ? { family: 'encoded_payload', label: 'ENCODED_PAYLOAD', weight: encoded } : undefined,
+      literals:
+        params.extra_phrases.length > 0
+          ? {
+              family: 'extra_phrase',
+              label: 'EXTRA_PHRASE',
+              weight: params.extra_phrase_weight,
+              phrases: params.extra_phrases,
+            }
+          : undefined,
+    });
+    return (subject, views) => {
+      const verdict = rules.scan(views.analysis(), subject.rail, views.text);
+      return verdict ? [verdictFinding('jailbreak', verdict)] : [];
+    };
   },
 };

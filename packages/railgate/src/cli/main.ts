@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+/**
+ * The `railgate` command. Exit codes: 0 allowed (or success), 1 blocked, 2 usage or policy error.
+ * Every command takes its streams from a CliIO so tests run it in-process with real streams.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { PolicyError, RequestError } from '../engine/errors.js';
+import { RAILS } from '../engine/types.js';
+import { runDemo } from './demo.js';
+import { explainPolicy, listScanners, validatePolicies } from './policy.js';
+import { type CliIO, processIO, scanCommand } from './scan.js';
+
+export const EXIT = { allowed: 0, blocked: 1, usage: 2 } as const;
+
+function program(io: CliIO, setCode: (code: number) => void): Command {
+  const cli = new Command('railgate')
+    .description('Guardrails for LLM applications: check prompts and answers against a policy.')
+    .version(packageVersion(), '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run railgate --help for usage)');
+
+  cli
+    .command('scan')
+    .description('check a text (argument, --file or stdin) or a JSONL file against a policy')
+    .argument('[text...]', 'text to check (default: read --file or stdin)')
+    .option('-p, --policy <file|preset>', 'policy file or preset name', process.env.RAILGATE_POLICY ?? 'default')
+    .addOption(new Option('-r, --rail <rail>', 'rail to check on').choices([...RAILS]).default('input'))
+    .option('-f, --file <path>', 'read the text from a file')
+    .option('--jsonl <path>', "check every line of a JSONL file ('-' for stdin); prints one verdict per line")
+    .option(
+      '--field <name>',
+      'JSONL field holding the text (lines with `messages` are checked as conversations)',
+      'text',
+    )
+    .option('-o, --out <path>', 'with --jsonl: write verdicts to this file instead of stdout')
+    .option('--json', 'print the verdict as JSON')
+    .option('--no-color', 'no colours in the readable output')
+    .action(async (words: string[], options) => setCode(await scanCommand(words, options, io)));
+
+  const policy = cli.command('policy').description('validate and explain policies');
+  policy
+    .command('validate')
+    .description('validate policy files; prints every problem with its file, path and fix')
+    .argument('<files...>', 'policy files (YAML or JSON) or preset names')
+    .action((files: string[]) => setCode(validatePolicies(files, io)));
+  policy
+    .command('explain')
+    .description('print the effective policy (presets resolved, defaults filled in)')
+    .argument('[policy]', 'policy file or preset name', 'default')
+    .option('--json', 'print JSON instead of YAML')
+    .action((name: string, options: { json?: boolean }) => setCode(explainPolicy(name, options, io)));
+
+  cli
+    .command('scanners')
+    .description('list the built-in scanners, their rails and defaults')
+    .action(() => setCode(listScanners(io)));
+
+  cli
+    .command('demo')
+    .description('scan a few example prompts with the default policy and explain the verdicts')
+    .action(async () => setCode(await runDemo(io)));
+
+  return cli;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let code: number = EXIT.allowed;
+  try {
+    await program(io, (c) => {
+      code = c;
+    }).parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+        ? EXIT.allowed
+        : EXIT.usage;
+    }
+    if (error instanceof PolicyError || error instanceof RequestError) {
+      io.stderr.write(`railgate: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`railgate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.usage;
+  }
+}
+
+function packageVersion(): string {
+  try {
+    // Read at run time so the version printed is the installed package's.
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
