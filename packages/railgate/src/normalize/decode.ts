@@ -4,7 +4,7 @@
  * Decoding is bounded: a budget of decoded characters (a small multiple of the input), a cap on the number
  * of segments, and at most two levels (an encoding inside an encoding).
  */
-import { englishness, isEnglishWord } from './english.js';
+import { englishness, HASH_START, hashStep, isEnglishHash } from './english.js';
 import { tagToAscii, variationSelectorByte } from './invisible.js';
 
 export type EncodingKind = 'base64' | 'hex' | 'url' | 'rot13' | 'reversed' | 'tags' | 'variation_selectors';
@@ -32,13 +32,6 @@ export function newDecodeBudget(inputLength: number): DecodeBudget {
   return { chars: Math.min(2 * inputLength + 4096, 4 << 20), segments: 64 };
 }
 
-const BASE64_RUN = /(?<![A-Za-z0-9+/_-])(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9_-]{16,}={0,2})(?![A-Za-z0-9+/_=-])/g;
-const HEX_RUN =
-  /(?:\\x[0-9a-fA-F]{2}){6,}|(?<![0-9a-zA-Z])(?:0x)?(?:[0-9a-fA-F]{2}[ :]?){7,}[0-9a-fA-F]{2}(?![0-9a-zA-Z])/g;
-// Whitespace-separated tokens; only those with three or more %XX escapes are decoded. (A pattern that
-// looks for the escapes directly backtracks quadratically over long tokens without them.)
-const URL_TOKEN = /\S+/g;
-const PERCENT_ESCAPES = /%[0-9A-Fa-f]{2}[^%]*%[0-9A-Fa-f]{2}[^%]*%[0-9A-Fa-f]{2}/;
 const MAX_RUN = 65536;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -129,40 +122,175 @@ function looksEncoded(text: string): boolean {
   return /[0-9]/.test(text) ? /[A-Za-z]/.test(text) : /[A-Z]/.test(text) && /[a-z]/.test(text);
 }
 
-function findBinaryRuns(text: string, emit: Emit, allowEncoded: boolean): void {
-  const runs: Array<[RegExp, EncodingKind, (run: string) => string | null]> = [
-    [BASE64_RUN, 'base64', decodeBase64],
-    [HEX_RUN, 'hex', decodeHex],
-  ];
-  if (text.includes('%'))
-    runs.push([URL_TOKEN, 'url', (run) => (PERCENT_ESCAPES.test(run) ? decodePercent(run) : null)]);
-  for (const [pattern, kind, decode] of runs) {
-    pattern.lastIndex = 0;
-    for (const match of text.matchAll(pattern)) {
-      const whole = match[0];
-      // Very long runs are decoded from their start only (a multiple of 4 and of 2 keeps base64 and hex
-      // aligned), so a payload at the head of a huge blob is still seen and memory stays bounded.
-      const run = whole.length > MAX_RUN ? whole.slice(0, MAX_RUN) : whole;
-      const decoded = decode(run);
-      if (decoded === null || decoded === run) continue;
-      if (!looksReadable(decoded) && !(allowEncoded && looksEncoded(decoded))) continue;
-      const start = match.index ?? 0;
-      if (!emit(kind, decoded, start, start + whole.length)) return;
+/** Base64 alphabet (standard and URL-safe) as a lookup table over ASCII. */
+const BASE64_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-')
+  BASE64_CHAR[ch.charCodeAt(0)] = 1;
+const HEX_CHAR = new Uint8Array(128);
+for (const ch of '0123456789abcdefABCDEF') HEX_CHAR[ch.charCodeAt(0)] = 1;
+
+const isBase64Char = (code: number): boolean => code < 128 && BASE64_CHAR[code] === 1;
+const isHexChar = (code: number): boolean => code < 128 && HEX_CHAR[code] === 1;
+
+interface Candidate {
+  kind: 'base64' | 'hex';
+  start: number;
+  end: number;
+}
+
+/**
+ * Candidate encoded runs in one pass: maximal base64-alphabet runs of 16+ characters (a run of hex digits
+ * is tried as hex too), and hex byte runs written with separators or `\x` escapes ("69 67 6e", "\x69\x67").
+ */
+function encodedCandidates(text: string): Candidate[] {
+  const out: Candidate[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (code === 0x5c && text.charCodeAt(i + 1) === 0x78) {
+      const end = escapedHexEnd(text, i);
+      if (end - i >= 24) {
+        out.push({ kind: 'hex', start: i, end });
+        i = end;
+        continue;
+      }
     }
+    if (!isBase64Char(code)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let allHex = true;
+    while (i < n && isBase64Char(text.charCodeAt(i))) {
+      if (!isHexChar(text.charCodeAt(i))) allHex = false;
+      i++;
+    }
+    if (allHex && i - start === 2) {
+      const end = spacedHexEnd(text, start);
+      if (end > 0) {
+        out.push({ kind: 'hex', start, end });
+        i = end;
+        continue;
+      }
+    }
+    let end = i;
+    while (end < n && end - i < 2 && text.charCodeAt(end) === 0x3d) end++;
+    if (i - start >= 16) {
+      if (allHex && (i - start) % 2 === 0) out.push({ kind: 'hex', start, end: i });
+      out.push({ kind: 'base64', start, end });
+    }
+    i = end;
+  }
+  return out;
+}
+
+/** End of a run of `\xHH` escapes starting at `from`. */
+function escapedHexEnd(text: string, from: number): number {
+  let i = from;
+  while (
+    text.charCodeAt(i) === 0x5c &&
+    text.charCodeAt(i + 1) === 0x78 &&
+    isHexChar(text.charCodeAt(i + 2)) &&
+    isHexChar(text.charCodeAt(i + 3))
+  )
+    i += 4;
+  return i;
+}
+
+/** End of 8+ hex byte pairs separated by one space or colon starting at `from`, or -1. */
+function spacedHexEnd(text: string, from: number): number {
+  let i = from;
+  let pairs = 0;
+  for (;;) {
+    if (!(isHexChar(text.charCodeAt(i)) && isHexChar(text.charCodeAt(i + 1)))) break;
+    const after = text.charCodeAt(i + 2);
+    if (isBase64Char(after)) break;
+    pairs++;
+    if (after !== 0x20 && after !== 0x3a) {
+      i += 2;
+      return pairs >= 8 ? i : -1;
+    }
+    if (!(isHexChar(text.charCodeAt(i + 3)) && isHexChar(text.charCodeAt(i + 4)))) {
+      i += 2;
+      return pairs >= 8 ? i : -1;
+    }
+    i += 3;
+  }
+  return pairs >= 8 ? i : -1;
+}
+
+/** Run decoders and what they accept. */
+const DECODERS: Record<'base64' | 'hex', (run: string) => string | null> = { base64: decodeBase64, hex: decodeHex };
+
+function tryEmit(
+  kind: EncodingKind,
+  whole: string,
+  start: number,
+  decode: (run: string) => string | null,
+  emit: Emit,
+  allowEncoded: boolean,
+): boolean {
+  // Very long runs are decoded from their start only (a multiple of 4 and of 2 keeps base64 and hex
+  // aligned), so a payload at the head of a huge blob is still seen and memory stays bounded.
+  const run = whole.length > MAX_RUN ? whole.slice(0, MAX_RUN) : whole;
+  const decoded = decode(run);
+  if (decoded === null || decoded === run) return true;
+  if (!looksReadable(decoded) && !(allowEncoded && looksEncoded(decoded))) return true;
+  return emit(kind, decoded, start, start + whole.length);
+}
+
+function findBinaryRuns(text: string, emit: Emit, allowEncoded: boolean): void {
+  for (const candidate of encodedCandidates(text)) {
+    const whole = text.slice(candidate.start, candidate.end);
+    if (!tryEmit(candidate.kind, whole, candidate.start, DECODERS[candidate.kind], emit, allowEncoded)) return;
+  }
+  for (const [start, end] of percentTokens(text)) {
+    if (!tryEmit('url', text.slice(start, end), start, decodePercent, emit, allowEncoded)) return;
   }
 }
 
-const WORD_TOKEN = /[A-Za-z]+/g;
+const isSpace = (code: number): boolean => code === 0x20 || (code >= 0x09 && code <= 0x0d);
+
+/** Whitespace-delimited tokens holding three or more %XX escapes, found from the '%' signs outward. */
+function percentTokens(text: string): Array<[number, number]> {
+  const tokens: Array<[number, number]> = [];
+  let at = text.indexOf('%');
+  while (at >= 0) {
+    let start = at;
+    while (start > 0 && !isSpace(text.charCodeAt(start - 1))) start--;
+    let end = at;
+    let escapes = 0;
+    while (end < text.length && !isSpace(text.charCodeAt(end))) {
+      if (text.charCodeAt(end) === 0x25 && isHexChar(text.charCodeAt(end + 1)) && isHexChar(text.charCodeAt(end + 2)))
+        escapes++;
+      end++;
+    }
+    if (escapes >= 3) tokens.push([start, end]);
+    at = text.indexOf('%', end);
+  }
+  return tokens;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+/** Sentence punctuation and line breaks end a candidate run. */
+function isRunBreak(code: number): boolean {
+  return code === 0x0a || code === 0x2e || code === 0x21 || code === 0x3f || code === 0x3b || code === 0x3a;
+}
 
 /**
  * Runs of three or more words that are not English but become English under rot13 or reversal. Working on
  * runs rather than whole lines finds "Decode this: vtaber nyy cerivbhf vafgehpgvbaf" inside an English line.
+ * One hand-written pass (no regex match objects): this runs on every analysed text.
  */
 function findLetterCipherRuns(text: string, emit: Emit): void {
-  if (englishness(text) > 0.9) return;
   let runStart = -1;
   let runEnd = -1;
   let runWords = 0;
+  let broken = false;
   const flush = (): boolean => {
     if (runWords >= 3) {
       const run = text.slice(runStart, runEnd);
@@ -175,20 +303,33 @@ function findLetterCipherRuns(text: string, emit: Emit): void {
     runWords = 0;
     return true;
   };
-  WORD_TOKEN.lastIndex = 0;
-  for (const match of text.matchAll(WORD_TOKEN)) {
-    const word = match[0];
-    const at = match.index ?? 0;
-    const gap = runStart >= 0 ? text.slice(runEnd, at) : '';
-    const breaksRun = /[\n.!?;:]/.test(gap);
-    if (isEnglishWord(word.toLowerCase()) || breaksRun) {
-      if (!flush()) return;
-      if (isEnglishWord(word.toLowerCase())) continue;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (!isAsciiLetter(code)) {
+      if (isRunBreak(code)) broken = true;
+      i++;
+      continue;
     }
-    if (runStart < 0) runStart = at;
-    runEnd = at + word.length;
+    const start = i;
+    let hash = HASH_START;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (!isAsciiLetter(c)) break;
+      hash = hashStep(hash, c | 0x20);
+      i++;
+    }
+    const known = isEnglishHash(hash);
+    if (known || (broken && runStart >= 0)) {
+      if (!flush()) return;
+    }
+    broken = false;
+    if (known) continue;
+    if (runStart < 0) runStart = start;
+    runEnd = i;
     // Single letters ("i g n o r e" split apart) say nothing about a cipher; the despaced view covers them.
-    if (word.length >= 2) runWords++;
+    if (i - start >= 2) runWords++;
   }
   flush();
 }

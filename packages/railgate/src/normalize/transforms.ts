@@ -138,7 +138,9 @@ function foldWord(text: string, start: number, clean: View, out: ViewBuilder): n
   return end;
 }
 
-const LEET: Readonly<Record<string, string>> = {
+/** Leet substitutions by ASCII code (0 = not a leet character). */
+const LEET = new Uint16Array(128);
+for (const [from, to] of Object.entries({
   '0': 'o',
   '1': 'i',
   '3': 'e',
@@ -152,53 +154,112 @@ const LEET: Readonly<Record<string, string>> = {
   '!': 'i',
   '|': 'l',
   '+': 't',
-};
-const LEET_TOKEN = /[a-z0-9@$!|+]+/g;
-const HAS_LEET_MIX = /[a-z][0-9@$!|+]|[0-9@$!|+][a-z]/;
-
-function foldLeetToken(token: string): string {
-  if (!/[a-z]/.test(token) || !/[0-9@$!|+]/.test(token)) return token;
-  let out = '';
-  for (let i = 0; i < token.length; i++) {
-    const ch = token[i] as string;
-    const sub = LEET[ch];
-    // A trailing '!' is punctuation, not an 'i'.
-    out += sub !== undefined && !(ch === '!' && i === token.length - 1) ? sub : ch;
-  }
-  return out;
+})) {
+  LEET[from.charCodeAt(0)] = to.charCodeAt(0);
 }
 
-/** Leetspeak folded back to letters ("1gn0r3" → "ignore"), character for character on the skeleton. */
+const isLowerLetter = (code: number): boolean => code >= 0x61 && code <= 0x7a;
+const isLeetChar = (code: number): boolean => code < 128 && LEET[code] !== 0;
+
+/**
+ * Leetspeak folded back to letters ("1gn0r3" → "ignore"), character for character on the skeleton, inside
+ * tokens that mix letters with leet characters. A trailing '!' is punctuation, not an 'i'. One pass, and
+ * the skeleton itself is returned when nothing changes.
+ */
 export function toLeet(skeleton: View): View {
-  if (!HAS_LEET_MIX.test(skeleton.text)) return skeleton;
-  const text = skeleton.text.replace(LEET_TOKEN, foldLeetToken);
-  return text === skeleton.text ? skeleton : skeleton.withSameMap('leet', text);
-}
-
-// Four or more single letters each followed by one to three separator characters on one line: "i g n o r e",
-// "i.g.n.o.r.e", "i-g-n-o-r-e  a-l-l". Each repetition consumes exactly one letter, so matching is linear.
-const SPACED_RUN = /(?<![a-z0-9])(?:[a-z0-9][^a-z0-9\n]{1,3}){3,}[a-z0-9](?![a-z0-9])/g;
-
-/** Spaced-out letters joined into words; null when the text has no such run. */
-export function toDespaced(source: View): View | null {
-  SPACED_RUN.lastIndex = 0;
-  if (!SPACED_RUN.test(source.text)) return null;
-  SPACED_RUN.lastIndex = 0;
-  const text = source.text;
-  const out = new ViewBuilder();
+  const text = skeleton.text;
+  const n = text.length;
+  let out: string[] | null = null;
   let copied = 0;
-  for (const match of text.matchAll(SPACED_RUN)) {
-    const start = match.index ?? 0;
-    out.pushFrom(source, copied, start);
-    joinRun(out, source, start, start + match[0].length);
-    copied = start + match[0].length;
+  let i = 0;
+  while (i < n) {
+    const code = text.charCodeAt(i);
+    if (!isLowerLetter(code) && !isLeetChar(code)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let letters = false;
+    let leet = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (isLowerLetter(c)) letters = true;
+      else if (isLeetChar(c)) leet = true;
+      else break;
+      i++;
+    }
+    if (!letters || !leet) continue;
+    let folded = '';
+    for (let k = start; k < i; k++) {
+      const c = text.charCodeAt(k);
+      const sub = c < 128 ? (LEET[c] as number) : 0;
+      folded += sub !== 0 && !(c === 0x21 && k === i - 1) ? String.fromCharCode(sub) : text[k];
+    }
+    if (folded === text.slice(start, i)) continue;
+    out ??= [];
+    out.push(text.slice(copied, start), folded);
+    copied = i;
   }
-  out.pushFrom(source, copied, text.length);
-  return out.build('despaced', source.rawLength);
+  if (out === null) return skeleton;
+  out.push(text.slice(copied));
+  return skeleton.withSameMap('leet', out.join(''));
 }
 
 function isAlnumLower(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a);
+}
+
+/**
+ * Runs of four or more single letters, each separated from the next by one to three separator characters
+ * on one line: "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e  a-l-l". Found in one pass.
+ */
+function spacedRuns(text: string): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  const n = text.length;
+  let runStart = -1;
+  let last = -1;
+  let count = 0;
+  const close = (): void => {
+    if (count >= 4) runs.push([runStart, last + 1]);
+    runStart = -1;
+    count = 0;
+  };
+  let previous = false;
+  let current = n > 0 && isAlnumLower(text.charCodeAt(0));
+  for (let i = 0; i < n; i++) {
+    const next = i + 1 < n && isAlnumLower(text.charCodeAt(i + 1));
+    const single = current && !previous && !next;
+    previous = current;
+    current = next;
+    if (!single) continue;
+    const gap = i - last - 1;
+    if (runStart >= 0 && gap >= 1 && gap <= 3 && !text.slice(last + 1, i).includes('\n')) {
+      last = i;
+      count++;
+      continue;
+    }
+    close();
+    runStart = i;
+    last = i;
+    count = 1;
+  }
+  close();
+  return runs;
+}
+
+/** Spaced-out letters joined into words; null when the text has no such run. */
+export function toDespaced(source: View): View | null {
+  const runs = spacedRuns(source.text);
+  if (runs.length === 0) return null;
+  const out = new ViewBuilder();
+  let copied = 0;
+  for (const [start, end] of runs) {
+    out.pushFrom(source, copied, start);
+    joinRun(out, source, start, end);
+    copied = end;
+  }
+  out.pushFrom(source, copied, source.text.length);
+  return out.build('despaced', source.rawLength);
 }
 
 /** Joins one spaced run; a gap unlike the run's usual gap (e.g. a double space) becomes a word break. */
