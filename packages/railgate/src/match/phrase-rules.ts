@@ -24,6 +24,12 @@ export interface PhrasePattern {
   anchors: readonly string[];
   /** Regex source matching from an anchor; compiled with the `y` and `g` flags. Must be ReDoS-safe. */
   source: string;
+  /**
+   * The same pattern written to begin with its literal start, for searching forward through a whole view:
+   * a regex that begins with a lookbehind is evaluated at every position of the text, one that begins with
+   * a literal lets the engine skip ahead. Set by `phrase` when the pattern has a lookbehind.
+   */
+  searchSource?: string;
   /** Score of a match, 0..1. */
   weight: number;
   /** Weight on particular rails (e.g. higher on `retrieval` for text that addresses the model). */
@@ -141,7 +147,7 @@ function compilePattern(pattern: PhrasePattern, family: number, scale: number): 
   // The `d` flag (match indices) costs time; only patterns with a lead need the start of group 1.
   return {
     sticky: new RegExp(source, leadGroup ? 'dy' : 'y'),
-    global: new RegExp(source, leadGroup ? 'dg' : 'g'),
+    global: new RegExp(pattern.searchSource === undefined ? source : foldSource(pattern.searchSource), leadGroup ? 'dg' : 'g'),
     leadGroup,
     weights,
     family,
@@ -630,9 +636,14 @@ export function phrase(start: PatternStart, rest: string, options: PhraseOptions
   let lookbehind = notAfter === undefined ? '' : `(?<!${notAfter})`;
   if (lead !== undefined) lookbehind += `(?<=${after ?? ''}(${lead}))`;
   else if (after !== undefined) lookbehind += `(?<=${after})`;
+  // For forward searches the start comes first and the lookbehinds check what precedes it, start included.
+  let behindStart = notAfter === undefined ? '' : `(?<!${notAfter}${start.source})`;
+  if (lead !== undefined) behindStart += `(?<=${after ?? ''}(${lead})${start.source})`;
+  else if (after !== undefined) behindStart += `(?<=${after}${start.source})`;
   return {
     anchors: start.anchors,
     source: lookbehind + start.source + rest,
+    ...(lookbehind !== '' && { searchSource: start.source + behindStart + rest }),
     leadGroup: lead !== undefined,
     ...pattern,
   };

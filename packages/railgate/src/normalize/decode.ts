@@ -287,22 +287,11 @@ function isRunBreak(code: number): boolean {
  * One hand-written pass (no regex match objects): this runs on every analysed text.
  */
 function findLetterCipherRuns(text: string, emit: Emit): void {
+  // Plain locals only (no closure over them): this loop runs over every analysed text.
   let runStart = -1;
   let runEnd = -1;
   let runWords = 0;
   let broken = false;
-  const flush = (): boolean => {
-    if (runWords >= 3) {
-      const run = text.slice(runStart, runEnd);
-      const rotated = rot13(run);
-      if (englishness(rotated) >= 0.6 && !emit('rot13', rotated, runStart, runEnd)) return false;
-      const reversed = reverseText(run);
-      if (englishness(reversed) >= 0.6 && !emit('reversed', reversed, runStart, runEnd)) return false;
-    }
-    runStart = -1;
-    runWords = 0;
-    return true;
-  };
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -322,7 +311,9 @@ function findLetterCipherRuns(text: string, emit: Emit): void {
     }
     const known = isEnglishHash(hash);
     if (known || (broken && runStart >= 0)) {
-      if (!flush()) return;
+      if (runWords >= 3 && !decodeCipherRun(text, runStart, runEnd, emit)) return;
+      runStart = -1;
+      runWords = 0;
     }
     broken = false;
     if (known) continue;
@@ -331,7 +322,16 @@ function findLetterCipherRuns(text: string, emit: Emit): void {
     // Single letters ("i g n o r e" split apart) say nothing about a cipher; the despaced view covers them.
     if (i - start >= 2) runWords++;
   }
-  flush();
+  if (runWords >= 3) decodeCipherRun(text, runStart, runEnd, emit);
+}
+
+/** Tries rot13 and reversal on one run of non-English words; false when the budget is spent. */
+function decodeCipherRun(text: string, start: number, end: number, emit: Emit): boolean {
+  const run = text.slice(start, end);
+  const rotated = rot13(run);
+  if (englishness(rotated) >= 0.6 && !emit('rot13', rotated, start, end)) return false;
+  const reversed = reverseText(run);
+  return !(englishness(reversed) >= 0.6 && !emit('reversed', reversed, start, end));
 }
 
 /** Runs of Unicode tag characters (ASCII smuggling) decoded to the ASCII they shadow. */
