@@ -44,24 +44,73 @@ for (const bytes of SIZES) {
   ]);
 }
 console.log('## Default input policy, guard.checkSync, one core\n');
-console.log(table(['prompt', 'p50 µs', 'p99 µs', 'JSON round trip p50 µs', 'policy / JSON', 'NFKC p50 µs', 'MB/s'], policyRows));
+console.log(
+  table(['prompt', 'p50 µs', 'p99 µs', 'JSON round trip p50 µs', 'policy / JSON', 'NFKC p50 µs', 'MB/s'], policyRows),
+);
 
 // Representative params for scanners that need tenant settings.
 const PARAMS = {
   size: { max_chars: 200000 },
   canary: { tokens: ['RG-CANARY-7f3a9c21'] },
-  banned_substrings: { substrings: ['acme secret project', 'internal only', 'do not distribute', 'codename', 'blue falcon', 'project x', 'confidential', 'embargoed', 'unreleased', 'roadmap'] },
-  competitors: { competitors: [{ name: 'Globex', aliases: ['Globex Corp'] }, { name: 'Initech' }, { name: 'Umbrella', aliases: ['Umbrella Corporation'] }, { name: 'Hooli' }, { name: 'Vandelay Industries' }] },
-  regex: { patterns: [{ name: 'ticket', pattern: 'TICKET-[0-9]{4,8}' }, { name: 'order', pattern: '(?i)order\\s+#?[0-9]{6}' }] },
+  banned_substrings: {
+    substrings: [
+      'acme secret project',
+      'internal only',
+      'do not distribute',
+      'codename',
+      'blue falcon',
+      'project x',
+      'confidential',
+      'embargoed',
+      'unreleased',
+      'roadmap',
+    ],
+  },
+  competitors: {
+    competitors: [
+      { name: 'Globex', aliases: ['Globex Corp'] },
+      { name: 'Initech' },
+      { name: 'Umbrella', aliases: ['Umbrella Corporation'] },
+      { name: 'Hooli' },
+      { name: 'Vandelay Industries' },
+    ],
+  },
+  regex: {
+    patterns: [
+      { name: 'ticket', pattern: 'TICKET-[0-9]{4,8}' },
+      { name: 'order', pattern: '(?i)order\\s+#?[0-9]{6}' },
+    ],
+  },
   language: { allow: ['en'] },
-  topics: { mode: 'deny', topics: ['weapons', 'drugs', 'gambling', 'politics', 'religion', 'medical_advice', 'legal_advice', 'financial_advice', 'violence', 'self_harm', 'sexual', 'hate'] },
+  topics: {
+    mode: 'deny',
+    topics: [
+      'weapons',
+      'drugs',
+      'gambling',
+      'politics',
+      'religion',
+      'medical_advice',
+      'legal_advice',
+      'financial_advice',
+      'violence',
+      'self_harm',
+      'sexual',
+      'hate',
+    ],
+  },
 };
 
 function jsonDocument(bytes) {
   const rows = [];
   let text = '';
   for (let i = 0; text.length < bytes; i++) {
-    rows.push({ id: i, region: ['north', 'central', 'coastal'][i % 3], on_time: 0.9 + (i % 7) / 100, note: 'delivered on schedule' });
+    rows.push({
+      id: i,
+      region: ['north', 'central', 'coastal'][i % 3],
+      on_time: 0.9 + (i % 7) / 100,
+      note: 'delivered on schedule',
+    });
     text = JSON.stringify({ rows });
   }
   return text;
@@ -89,7 +138,14 @@ for (const scanner of BUILTIN_SCANNERS) {
 const viewTimes = sample(() => new Views(promptOfSize(4096)).analysis(), { iterations: 2000 });
 console.log('\n## Each scanner alone (views built per call), prose fixture (json: a JSON document)\n');
 console.log(table(['scanner', '4 KB p50 µs', '4 KB MB/s', '64 KB p50 µs', '64 KB MB/s'], scannerRows));
-console.log(`\nAll analysis views of a 4 KB prompt (skeleton, leet, despaced, decoded): p50 ${fmt(pct(viewTimes, 50))} µs`);
+console.log(
+  `\nAll analysis views of a 4 KB prompt (skeleton, leet, despaced, decoded): p50 ${fmt(pct(viewTimes, 50))} µs`,
+);
 
-const file = saveResult('latency', { load_ms: loadMs, policy: policyResults, scanners: scannerResults, views_4k_p50_us: pct(viewTimes, 50) });
+const file = saveResult('latency', {
+  load_ms: loadMs,
+  policy: policyResults,
+  scanners: scannerResults,
+  views_4k_p50_us: pct(viewTimes, 50),
+});
 console.log(`\nsaved ${file}`);

@@ -147,7 +147,10 @@ function compilePattern(pattern: PhrasePattern, family: number, scale: number): 
   // The `d` flag (match indices) costs time; only patterns with a lead need the start of group 1.
   return {
     sticky: new RegExp(source, leadGroup ? 'dy' : 'y'),
-    global: new RegExp(pattern.searchSource === undefined ? source : foldSource(pattern.searchSource), leadGroup ? 'dg' : 'g'),
+    global: new RegExp(
+      pattern.searchSource === undefined ? source : foldSource(pattern.searchSource),
+      leadGroup ? 'dg' : 'g',
+    ),
     leadGroup,
     weights,
     family,

@@ -4,7 +4,7 @@
  * Decoding is bounded: a budget of decoded characters (a small multiple of the input), a cap on the number
  * of segments, and at most two levels (an encoding inside an encoding).
  */
-import { englishness, HASH_START, hashStep, isEnglishHash } from './english.js';
+import { englishness, englishWords, HASH_START, hashStep, isEnglishHash } from './english.js';
 import { tagToAscii, variationSelectorByte } from './invisible.js';
 
 export type EncodingKind = 'base64' | 'hex' | 'url' | 'rot13' | 'reversed' | 'tags' | 'variation_selectors';
@@ -329,9 +329,15 @@ function findLetterCipherRuns(text: string, emit: Emit): void {
 function decodeCipherRun(text: string, start: number, end: number, emit: Emit): boolean {
   const run = text.slice(start, end);
   const rotated = rot13(run);
-  if (englishness(rotated) >= 0.6 && !emit('rot13', rotated, start, end)) return false;
+  if (readsAsEnglish(rotated) && !emit('rot13', rotated, start, end)) return false;
   const reversed = reverseText(run);
-  return !(englishness(reversed) >= 0.6 && !emit('reversed', reversed, start, end));
+  return !(readsAsEnglish(reversed) && !emit('reversed', reversed, start, end));
+}
+
+/** Mostly known words, three of them at least three letters long. */
+function readsAsEnglish(text: string): boolean {
+  const { words, known, knownLong } = englishWords(text);
+  return words > 0 && known / words >= 0.6 && knownLong >= 3;
 }
 
 /** Runs of Unicode tag characters (ASCII smuggling) decoded to the ASCII they shadow. */
@@ -362,15 +368,23 @@ function findVariationSelectorRuns(raw: string, emit: Emit): void {
   }
 }
 
+/** A text to search and the map of its spans back to the raw text. */
+export interface SearchText {
+  text: string;
+  toRaw: (start: number, end: number) => [number, number];
+}
+
 /**
- * Decodes what can be decoded in `raw` (hidden-character encodings) and `searchable` (the text with
- * invisibles removed, for the visible encodings), then once more inside each decoded segment.
- * `toRaw` maps a span of `searchable` back to the raw text.
+ * Decodes what can be decoded in `raw` (hidden-character encodings), `searchable` (the text with
+ * invisibles removed, for the visible encodings) and `letters` (for letter ciphers), then once more inside
+ * each decoded segment. Each search text carries its map back to the raw text.
  */
 export function decodeSegments(
   raw: string,
-  searchable: string,
-  toRaw: (start: number, end: number) => [number, number],
+  /** Case-preserving text for the binary encodings (the clean view). */
+  searchable: SearchText,
+  /** Text for rot13 and reversal (the skeleton view: look-alike letters already Latin, so spoofed words are words). */
+  letters: SearchText = searchable,
   budget: DecodeBudget = newDecodeBudget(raw.length),
 ): DecodedSegment[] {
   const segments: DecodedSegment[] = [];
@@ -384,12 +398,14 @@ export function decodeSegments(
   const rawEmit: Emit = (kind, text, start, end) => take({ kind, path: kind, text, start, end, depth: 1 });
   findTagRuns(raw, rawEmit);
   findVariationSelectorRuns(raw, rawEmit);
-  const visibleEmit: Emit = (kind, text, start, end) => {
-    const [rs, re] = toRaw(start, end);
-    return take({ kind, path: kind, text, start: rs, end: re, depth: 1 });
-  };
-  findBinaryRuns(searchable, visibleEmit, true);
-  findLetterCipherRuns(searchable, visibleEmit);
+  const emitFrom =
+    (source: SearchText): Emit =>
+    (kind, text, start, end) => {
+      const [rs, re] = source.toRaw(start, end);
+      return take({ kind, path: kind, text, start: rs, end: re, depth: 1 });
+    };
+  findBinaryRuns(searchable.text, emitFrom(searchable), true);
+  findLetterCipherRuns(letters.text, emitFrom(letters));
 
   const firstLevel = segments.length;
   for (let i = 0; i < firstLevel; i++) {

@@ -54,8 +54,18 @@ export function isEnglishWord(word: string): boolean {
  * text without words. Used to decide whether rot13 or reversal turned gibberish into readable text.
  */
 export function englishness(text: string): number {
+  const { words, known } = englishWords(text);
+  return words === 0 ? 0 : known / words;
+}
+
+/**
+ * Counts of words, known words, and known words of three letters or more (short words match by chance
+ * in random letters, so a decode must also produce some longer ones).
+ */
+export function englishWords(text: string): { words: number; known: number; knownLong: number } {
   let words = 0;
   let known = 0;
+  let knownLong = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -75,9 +85,12 @@ export function englishness(text: string): number {
     const length = i - start;
     if (length === 1 && h !== SINGLE_A && h !== SINGLE_I) continue;
     words++;
-    if (isEnglishHash(h)) known++;
+    if (isEnglishHash(h)) {
+      known++;
+      if (length >= 3) knownLong++;
+    }
   }
-  return words === 0 ? 0 : known / words;
+  return { words, known, knownLong };
 }
 
 function isLetterCode(code: number): boolean {

@@ -4,78 +4,69 @@
  * → despaced (spaced-out letters joined). Each one is linear in the input and has an ASCII fast path,
  * because most prompts are ASCII and the whole default policy has a budget of 0.3 ms for 4 KB.
  */
+import { foldCodePoint, foldsToItself, isLetterOrMarkCode, isMarkCode, isNfkcStable } from './codepoints.js';
 import { confusableOf } from './confusables.js';
 import { invisibleKind, isAscii } from './invisible.js';
 import { View, ViewBuilder } from './view.js';
 
-const MARK = /^\p{M}$/u;
-const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
-
-function isMark(ch: string): boolean {
-  return MARK.test(ch);
-}
-
-/**
- * End of the run of ASCII code units starting at `from`, minus its last unit when a combining mark
- * follows (that unit must be normalised together with the mark: "e" + U+0301 → "é").
- */
-function asciiRunEnd(text: string, from: number): number {
-  let j = from;
-  while (j < text.length && text.charCodeAt(j) < 0x80) j++;
-  if (j > from && j < text.length && text.charCodeAt(j) >= 0x300 && isMark(text[j] as string)) j--;
-  return j;
-}
-
 /** NFKC with invisible characters removed; offsets kept per combining sequence. */
 export function toClean(raw: string): View {
   if (isAscii(raw)) return new View('clean', raw, null, null, raw.length);
-  const out = new ViewBuilder();
+  const out = new ViewBuilder(raw.length + 16);
   const rawView = new View('raw', raw, null, null, raw.length);
+  // Characters NFKC leaves alone are copied in runs; only invisibles and characters that change (or carry
+  // combining marks) interrupt a run.
+  let runStart = 0;
   let i = 0;
   while (i < raw.length) {
-    const asciiEnd = asciiRunEnd(raw, i);
-    if (asciiEnd > i) {
-      out.pushFrom(rawView, i, asciiEnd);
-      i = asciiEnd;
-      continue;
-    }
     const cp = raw.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
+    const next = raw.codePointAt(i + width) ?? 0;
+    const markFollows = next >= 0x300 && isMarkCode(next);
+    if ((cp < 0x80 || (invisibleKind(cp) === null && isNfkcStable(cp))) && !markFollows) {
+      i += width;
+      continue;
+    }
+    out.pushFrom(rawView, runStart, i);
     if (invisibleKind(cp) !== null) {
       i += width;
+      runStart = i;
       continue;
     }
     // A starter plus the combining marks after it is the smallest unit NFKC composes; normalising it
     // alone keeps every output code unit attributable to one raw range.
     let end = i + width;
-    let sequence = raw.slice(i, end);
     while (end < raw.length) {
-      const next = raw.codePointAt(end) ?? 0;
-      const nextWidth = next > 0xffff ? 2 : 1;
-      const nextChar = raw.slice(end, end + nextWidth);
-      if (next < 0x300 || !isMark(nextChar)) break;
-      if (invisibleKind(next) === null) sequence += nextChar;
-      end += nextWidth;
+      const mark = raw.codePointAt(end) ?? 0;
+      if (!isMarkCode(mark)) break;
+      end += mark > 0xffff ? 2 : 1;
     }
-    out.push(sequence.normalize('NFKC'), i, end);
+    out.push(nfkcOfSequence(raw, i, end), i, end);
     i = end;
+    runStart = i;
   }
+  out.pushFrom(rawView, runStart, raw.length);
   return out.build('clean', raw.length);
 }
 
-const foldCache = new Map<number, string>();
-
-/** Lowercase, decomposed, without combining marks: 'É' → 'e', 'ß' → 'ß', 'İ' → 'i'. */
-function foldCodePoint(cp: number): string {
-  const cached = foldCache.get(cp);
-  if (cached !== undefined) return cached;
-  const folded = String.fromCodePoint(cp).normalize('NFKD').toLowerCase().replace(/\p{M}/gu, '');
-  if (foldCache.size < 65536) foldCache.set(cp, folded);
-  return folded;
+/** NFKC of one starter and its marks, invisible marks (variation selectors) left out. */
+function nfkcOfSequence(raw: string, start: number, end: number): string {
+  let sequence = '';
+  for (let k = start; k < end; ) {
+    const cp = raw.codePointAt(k) ?? 0;
+    const width = cp > 0xffff ? 2 : 1;
+    if (k === start || invisibleKind(cp) === null) sequence += raw.slice(k, k + width);
+    k += width;
+  }
+  return sequence.normalize('NFKC');
 }
 
 function isSpoofLetter(cp: number): boolean {
   return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || confusableOf(cp) !== undefined;
+}
+
+function isAsciiLetterCode(cp: number): boolean {
+  return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
 }
 
 /**
@@ -86,56 +77,70 @@ function isSpoofLetter(cp: number): boolean {
 export function toSkeleton(clean: View): View {
   const text = clean.text;
   if (isAscii(text)) return clean.withSameMap('skeleton', text.toLowerCase());
-  const out = new ViewBuilder();
+  const n = text.length;
+  const out = new ViewBuilder(n + 16);
+  // Characters whose folded form is themselves (and ASCII, lowercased at the end of a run) are copied in
+  // runs; the rest are folded one by one.
+  let runStart = 0;
+  let wordEnd = -1;
+  let spoof = false;
   let i = 0;
-  while (i < text.length) {
-    let asciiEnd = i;
-    while (asciiEnd < text.length && text.charCodeAt(asciiEnd) < 0x80) asciiEnd++;
-    if (asciiEnd > i) {
-      out.pushFrom(clean, i, asciiEnd, text.slice(i, asciiEnd).toLowerCase());
-      i = asciiEnd;
-      continue;
-    }
+  while (i < n) {
     const cp = text.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
-    const ch = text.slice(i, i + width);
-    if (LETTER_OR_MARK.test(ch)) {
-      i = foldWord(text, i, clean, out);
+    if (cp < 0x80) {
+      i += width;
       continue;
     }
-    const [rs, re] = clean.toRaw(i, i + width);
-    out.push(foldCodePoint(cp), rs, re);
+    if (i >= wordEnd && isLetterOrMarkCode(cp)) {
+      wordEnd = endOfWord(text, i);
+      spoof = isSpoofedWord(text, i, wordEnd);
+    }
+    const mapped = spoof && i < wordEnd ? confusableOf(cp) : undefined;
+    if (mapped === undefined && foldsToItself(cp)) {
+      i += width;
+      continue;
+    }
+    const folded = mapped ?? foldCodePoint(cp);
+    if (i > runStart) out.pushFrom(clean, runStart, i, text.slice(runStart, i).toLowerCase());
+    pushFolded(out, clean, i, width, folded);
     i += width;
+    runStart = i;
   }
+  if (n > runStart) out.pushFrom(clean, runStart, n, text.slice(runStart, n).toLowerCase());
   return out.build('skeleton', clean.rawLength);
 }
 
-/** Folds the word that starts at `start` (which holds a non-ASCII letter); returns the index after it. */
-function foldWord(text: string, start: number, clean: View, out: ViewBuilder): number {
-  // Words may begin with ASCII letters already pushed; the spoof decision looks at the rest of the word.
+/** Appends the folded form of the code point at `at`: a 1:1 copy of the map when the length is kept. */
+function pushFolded(out: ViewBuilder, clean: View, at: number, width: number, folded: string): void {
+  if (folded.length === width) out.pushFrom(clean, at, at + width, folded);
+  else {
+    const [rs, re] = clean.toRaw(at, at + width);
+    out.push(folded, rs, re);
+  }
+}
+
+/** End of the run of letters and marks (ASCII letters included) starting at `start`. */
+function endOfWord(text: string, start: number): number {
   let end = start;
-  let spoof = true;
-  let hasConfusable = false;
   while (end < text.length) {
     const cp = text.codePointAt(end) ?? 0;
-    const width = cp > 0xffff ? 2 : 1;
-    const ch = text.slice(end, end + width);
-    if (!(cp < 0x80 ? /[A-Za-z]/.test(ch) : LETTER_OR_MARK.test(ch))) break;
-    if (!isSpoofLetter(cp)) spoof = false;
-    else if (cp >= 0x80) hasConfusable = true;
-    end += width;
-  }
-  spoof = spoof && hasConfusable;
-  let i = start;
-  while (i < end) {
-    const cp = text.codePointAt(i) ?? 0;
-    const width = cp > 0xffff ? 2 : 1;
-    const [rs, re] = clean.toRaw(i, i + width);
-    const mapped = spoof && cp >= 0x80 ? confusableOf(cp) : undefined;
-    out.push(mapped ?? (cp < 0x80 ? String.fromCharCode(cp).toLowerCase() : foldCodePoint(cp)), rs, re);
-    i += width;
+    if (!(cp < 0x80 ? isAsciiLetterCode(cp) : isLetterOrMarkCode(cp))) break;
+    end += cp > 0xffff ? 2 : 1;
   }
   return end;
+}
+
+/** A word made only of Latin and look-alike letters, with at least one look-alike: the shape of a spoof. */
+function isSpoofedWord(text: string, start: number, end: number): boolean {
+  let hasConfusable = false;
+  for (let i = start; i < end; ) {
+    const cp = text.codePointAt(i) ?? 0;
+    if (!isSpoofLetter(cp)) return false;
+    if (cp >= 0x80) hasConfusable = true;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return hasConfusable;
 }
 
 /** Leet substitutions by ASCII code (0 = not a leet character). */

@@ -52,17 +52,38 @@ export class View {
  */
 export class ViewBuilder {
   private chunks: string[] = [];
-  private starts: number[] = [];
-  private ends: number[] = [];
+  private starts: Uint32Array;
+  private ends: Uint32Array;
+  private size = 0;
+
+  /** `capacity`: expected output length (grows as needed). */
+  constructor(capacity = 64) {
+    this.starts = new Uint32Array(Math.max(16, capacity));
+    this.ends = new Uint32Array(Math.max(16, capacity));
+  }
+
+  private reserve(extra: number): void {
+    const need = this.size + extra;
+    if (need <= this.starts.length) return;
+    let capacity = this.starts.length * 2;
+    while (capacity < need) capacity *= 2;
+    const starts = new Uint32Array(capacity);
+    starts.set(this.starts.subarray(0, this.size));
+    const ends = new Uint32Array(capacity);
+    ends.set(this.ends.subarray(0, this.size));
+    this.starts = starts;
+    this.ends = ends;
+  }
 
   /** Appends `piece`, every code unit of it coming from raw range [rawStart, rawEnd). */
   push(piece: string, rawStart: number, rawEnd: number): void {
-    if (piece.length === 0) return;
+    const n = piece.length;
+    if (n === 0) return;
     this.chunks.push(piece);
-    for (let i = 0; i < piece.length; i++) {
-      this.starts.push(rawStart);
-      this.ends.push(rawEnd);
-    }
+    this.reserve(n);
+    this.starts.fill(rawStart, this.size, this.size + n);
+    this.ends.fill(rawEnd, this.size, this.size + n);
+    this.size += n;
   }
 
   /**
@@ -71,27 +92,43 @@ export class ViewBuilder {
    */
   pushFrom(source: View, from: number, to: number, piece: string = source.text.slice(from, to)): void {
     if (to <= from) return;
+    const n = to - from;
     this.chunks.push(piece);
+    this.reserve(n);
     const { starts, ends, fixedSpan } = source;
-    for (let i = from; i < to; i++) {
-      if (fixedSpan) {
-        this.starts.push(fixedSpan[0]);
-        this.ends.push(fixedSpan[1]);
-      } else if (starts === null || ends === null) {
-        this.starts.push(i);
-        this.ends.push(i + 1);
-      } else {
-        this.starts.push(starts[i] ?? 0);
-        this.ends.push(ends[i] ?? 0);
+    if (n <= 8 && starts !== null && ends !== null && !fixedSpan) {
+      // Typed-array set/subarray cost more than a few plain stores for the one- or two-character pieces
+      // of non-Latin text.
+      for (let k = 0; k < n; k++) {
+        this.starts[this.size + k] = starts[from + k] as number;
+        this.ends[this.size + k] = ends[from + k] as number;
       }
+    } else if (fixedSpan) {
+      this.starts.fill(fixedSpan[0], this.size, this.size + n);
+      this.ends.fill(fixedSpan[1], this.size, this.size + n);
+    } else if (starts === null || ends === null) {
+      for (let k = 0; k < n; k++) {
+        this.starts[this.size + k] = from + k;
+        this.ends[this.size + k] = from + k + 1;
+      }
+    } else {
+      this.starts.set(starts.subarray(from, to), this.size);
+      this.ends.set(ends.subarray(from, to), this.size);
     }
+    this.size += n;
   }
 
   get length(): number {
-    return this.starts.length;
+    return this.size;
   }
 
   build(name: string, rawLength: number): View {
-    return new View(name, this.chunks.join(''), Uint32Array.from(this.starts), Uint32Array.from(this.ends), rawLength);
+    return new View(
+      name,
+      this.chunks.join(''),
+      this.starts.slice(0, this.size),
+      this.ends.slice(0, this.size),
+      rawLength,
+    );
   }
 }

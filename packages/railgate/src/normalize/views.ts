@@ -2,7 +2,7 @@
  * The normalized views of one subject text, computed lazily and cached: a policy that only checks size
  * never pays for decoding. Every view maps back to raw offsets (see View.toRaw).
  */
-import { type DecodedSegment, decodeSegments } from './decode.js';
+import { type DecodedSegment, decodeSegments, type SearchText } from './decode.js';
 import { toClean, toDespaced, toLeet, toSkeleton } from './transforms.js';
 import { View } from './view.js';
 
@@ -55,7 +55,7 @@ export class Views {
 
   /** Decoded segments with their raw spans and original case (for scanners that need exact bytes). */
   get segments(): readonly DecodedSegment[] {
-    this.cache.segments ??= decodeSegments(this.text, this.clean.text, (s, e) => this.clean.toRaw(s, e));
+    this.cache.segments ??= decodeSegments(this.text, asSearch(this.clean), asSearch(this.skeleton));
     return this.cache.segments;
   }
 
@@ -79,6 +79,10 @@ export class Views {
     }
     return this.cache.analysis;
   }
+}
+
+function asSearch(view: View): SearchText {
+  return { text: view.text, toRaw: (s, e) => view.toRaw(s, e) };
 }
 
 function segmentView(segment: DecodedSegment, rawLength: number): View {

@@ -134,6 +134,10 @@ export function findFlood(view: View, weight: number): FamilyHit | null {
   const text = view.text;
   let at = 0;
   while (at < text.length) {
+    // Skip whitespace here, where the position only moves forward; probing inside a long stretch of
+    // whitespace would otherwise rescan it from every probe.
+    while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+    if (at >= text.length) break;
     const run = shortRunAround(text, at);
     if (run && run[2] >= FLOOD_MIN_TOKENS) {
       const span = periodicRun(text, run[0], run[1]);
