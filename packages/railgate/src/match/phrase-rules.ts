@@ -88,6 +88,44 @@ export interface RuleSetOptions<F extends string> {
   structural?: ReadonlyArray<(view: View) => FamilyHit | null>;
 }
 
+/** Weight of "a hit was only visible after decoding base64/hex/rot13/...", unless a policy sets another. */
+export const ENCODED_PAYLOAD_WEIGHT = 0.5;
+
+/** The weight of a signal that is not a phrase family: off (false), the default, or the policy's number. */
+export function signalWeight(setting: boolean | number | undefined, fallback: number): number {
+  if (setting === false) return 0;
+  return typeof setting === 'number' ? setting : fallback;
+}
+
+/** The params every phrase-rule scanner shares (see the prompt_injection and jailbreak schemas). */
+export interface PhraseScannerParams<F extends string> {
+  families: Partial<Record<F, boolean | number>>;
+  extra_phrases: readonly string[];
+  extra_phrase_weight: number;
+}
+
+/** Rule-set options from a phrase scanner's params: family settings, encoded-payload signal, tenant phrases. */
+export function phraseScannerOptions<F extends string>(
+  params: PhraseScannerParams<F | 'encoded_payload'>,
+  structural: RuleSetOptions<F>['structural'] = [],
+): RuleSetOptions<F> {
+  const encoded = signalWeight(params.families.encoded_payload, ENCODED_PAYLOAD_WEIGHT);
+  return {
+    families: params.families as Partial<Record<F, boolean | number>>,
+    encoded: encoded > 0 ? { family: 'encoded_payload', label: 'ENCODED_PAYLOAD', weight: encoded } : undefined,
+    literals:
+      params.extra_phrases.length > 0
+        ? {
+            family: 'extra_phrase',
+            label: 'EXTRA_PHRASE',
+            weight: params.extra_phrase_weight,
+            phrases: params.extra_phrases,
+          }
+        : undefined,
+    structural,
+  };
+}
+
 /** Sticky attempts per pattern and view before the pattern falls back to one plain search. */
 const STICKY_ATTEMPTS = 32;
 /** Sticky attempts per view, all patterns together; past it every pattern falls back to a plain search. */

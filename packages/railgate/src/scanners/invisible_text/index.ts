@@ -10,6 +10,7 @@
  * variation-selector bytes comes from the normalizer's decoded segments.
  */
 import { z } from 'zod';
+import { applyFindingSettings } from '../../engine/finding-settings.js';
 import { type Finding, RAILS, type Scanner } from '../../engine/types.js';
 import { type InvisibleKind, invisibleKind, isAscii, tagToAscii } from '../../normalize/invisible.js';
 import type { Views } from '../../normalize/views.js';
@@ -506,9 +507,7 @@ export const invisibleTextScanner: Scanner<InvisibleTextParams> = {
           span: [run.start, run.end],
           evidence: verdict.evidence,
         };
-        const threshold = params.thresholds[run.kind];
-        if (threshold !== undefined) finding.threshold = threshold;
-        findings.push(finding);
+        findings.push(applyFindingSettings(finding, { threshold: params.thresholds[run.kind] }));
       }
       return findings;
     };

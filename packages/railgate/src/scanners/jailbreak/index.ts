@@ -20,7 +20,7 @@
  */
 import { z } from 'zod';
 import { RAILS, type Scanner } from '../../engine/types.js';
-import { PhraseRuleSet, verdictFinding } from '../../match/phrase-rules.js';
+import { PhraseRuleSet, phraseScannerOptions, verdictFinding } from '../../match/phrase-rules.js';
 import { JAILBREAK_FAMILIES, jailbreakFamilies } from './families.js';
 
 /** Families a policy can switch off or reweigh: the pattern families plus the encoded-payload signal. */
@@ -40,14 +40,6 @@ export const jailbreakParams = z.strictObject({
 
 export type JailbreakParams = z.infer<typeof jailbreakParams>;
 
-/** Weight of "a hit was only visible after decoding base64/hex/rot13/...". */
-const ENCODED_PAYLOAD_WEIGHT = 0.5;
-
-function encodedWeight(setting: boolean | number | undefined): number {
-  if (setting === false) return 0;
-  return typeof setting === 'number' ? setting : ENCODED_PAYLOAD_WEIGHT;
-}
-
 export const jailbreakScanner: Scanner<JailbreakParams> = {
   id: 'jailbreak',
   description:
@@ -56,20 +48,7 @@ export const jailbreakScanner: Scanner<JailbreakParams> = {
   rails: RAILS,
   defaults: { threshold: 0.7, action: 'block' },
   create(params) {
-    const encoded = encodedWeight(params.families.encoded_payload);
-    const rules = new PhraseRuleSet(jailbreakFamilies, {
-      families: params.families,
-      encoded: encoded > 0 ? { family: 'encoded_payload', label: 'ENCODED_PAYLOAD', weight: encoded } : undefined,
-      literals:
-        params.extra_phrases.length > 0
-          ? {
-              family: 'extra_phrase',
-              label: 'EXTRA_PHRASE',
-              weight: params.extra_phrase_weight,
-              phrases: params.extra_phrases,
-            }
-          : undefined,
-    });
+    const rules = new PhraseRuleSet(jailbreakFamilies, phraseScannerOptions(params));
     return (subject, views) => {
       const verdict = rules.scan(views.analysis(), subject.rail, views.text);
       return verdict ? [verdictFinding('jailbreak', verdict)] : [];

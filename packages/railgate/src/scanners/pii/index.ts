@@ -20,7 +20,8 @@
  * ```
  */
 import { z } from 'zod';
-import { ACTIONS, type Action, type Finding, RAILS, type Scanner } from '../../engine/types.js';
+import { applyFindingSettings } from '../../engine/finding-settings.js';
+import { ACTIONS, type Finding, RAILS, type Scanner } from '../../engine/types.js';
 import { type Candidate, ENTITY_LABELS, type EntityLabel, OFF_BY_DEFAULT } from './entities.js';
 import { detectNumbers } from './numbers.js';
 import {
@@ -162,10 +163,7 @@ function toFinding(c: Candidate, value: string, span: [number, number], settings
     evidence: redact(c.label, value),
     view: 'clean',
   };
-  const action: Action | undefined = settings?.action;
-  if (action !== undefined) finding.action = action;
-  if (settings?.threshold !== undefined) finding.threshold = settings.threshold;
-  return finding;
+  return applyFindingSettings(finding, settings);
 }
 
 export const piiScanner: Scanner<PiiParams> = {

@@ -20,7 +20,7 @@
  */
 import { z } from 'zod';
 import { RAILS, type Scanner } from '../../engine/types.js';
-import { PhraseRuleSet, verdictFinding } from '../../match/phrase-rules.js';
+import { PhraseRuleSet, phraseScannerOptions, signalWeight, verdictFinding } from '../../match/phrase-rules.js';
 import { PROMPT_INJECTION_FAMILIES, promptInjectionFamilies } from './families.js';
 import { findFlood } from './flood.js';
 
@@ -44,16 +44,8 @@ export const promptInjectionParams = z.strictObject({
 
 export type PromptInjectionParams = z.infer<typeof promptInjectionParams>;
 
-/** Weight of "a hit was only visible after decoding base64/hex/rot13/...". */
-const ENCODED_PAYLOAD_WEIGHT = 0.5;
 /** Weight of a flood of repeated short tokens: not an attack alone, a strong booster with any other signal. */
 const TOKEN_FLOOD_WEIGHT = 0.5;
-
-/** The weight of a signal that is not a phrase family: off, the default, or the policy's number. */
-function signalWeight(setting: boolean | number | undefined, fallback: number): number {
-  if (setting === false) return 0;
-  return typeof setting === 'number' ? setting : fallback;
-}
 
 export const promptInjectionScanner: Scanner<PromptInjectionParams> = {
   id: 'prompt_injection',
@@ -63,22 +55,11 @@ export const promptInjectionScanner: Scanner<PromptInjectionParams> = {
   rails: RAILS,
   defaults: { threshold: 0.7, action: 'block' },
   create(params) {
-    const encoded = signalWeight(params.families.encoded_payload, ENCODED_PAYLOAD_WEIGHT);
     const flood = signalWeight(params.families.token_flood, TOKEN_FLOOD_WEIGHT);
-    const rules = new PhraseRuleSet(promptInjectionFamilies, {
-      families: params.families,
-      encoded: encoded > 0 ? { family: 'encoded_payload', label: 'ENCODED_PAYLOAD', weight: encoded } : undefined,
-      literals:
-        params.extra_phrases.length > 0
-          ? {
-              family: 'extra_phrase',
-              label: 'EXTRA_PHRASE',
-              weight: params.extra_phrase_weight,
-              phrases: params.extra_phrases,
-            }
-          : undefined,
-      structural: flood > 0 ? [(view) => findFlood(view, flood)] : [],
-    });
+    const rules = new PhraseRuleSet(
+      promptInjectionFamilies,
+      phraseScannerOptions(params, flood > 0 ? [(view) => findFlood(view, flood)] : []),
+    );
     return (subject, views) => {
       const verdict = rules.scan(views.analysis(), subject.rail, views.text);
       return verdict ? [verdictFinding('prompt_injection', verdict)] : [];

@@ -17,6 +17,7 @@
  * ```
  */
 import { z } from 'zod';
+import { applyFindingSettings } from '../../engine/finding-settings.js';
 import { ACTIONS, type Finding, RAILS, type Scanner } from '../../engine/types.js';
 import type { Views } from '../../normalize/views.js';
 import { assignmentTriggers } from './assignments.js';
@@ -186,10 +187,7 @@ function toFinding(located: Located, params: SecretsParams): Finding {
     evidence: candidate.evidence + located.note,
     view: located.view,
   };
-  const settings = params.labels[candidate.label];
-  if (settings?.action !== undefined) finding.action = settings.action;
-  if (settings?.threshold !== undefined) finding.threshold = settings.threshold;
-  return finding;
+  return applyFindingSettings(finding, params.labels[candidate.label]);
 }
 
 export const secretsScanner: Scanner<SecretsParams> = {
