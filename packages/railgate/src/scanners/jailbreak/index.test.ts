@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createGuard } from '../../engine/guard.js';
 import { runScannerSync } from '../../engine/run-scanner.js';
+import { onlyFinding } from '../../engine/test-fixtures/findings.js';
 import type { Finding, Rail } from '../../engine/types.js';
 import { jailbreakParams, jailbreakScanner } from './index.js';
 
 const scan = (text: string, params: Record<string, unknown> = {}, rail: Rail = 'input'): Finding[] =>
   runScannerSync(jailbreakScanner, params, text, { rail });
 
-/** The single finding, with the raw text its span covers, for compact exact assertions. */
-function top(text: string, params: Record<string, unknown> = {}, rail: Rail = 'input') {
-  const findings = scan(text, params, rail);
-  expect(findings).toHaveLength(1);
-  const f = findings[0] as Finding;
-  const [start, end] = f.span ?? [0, 0];
-  return {
-    label: f.label,
-    score: f.score,
-    span: f.span,
-    view: f.view,
-    covered: text.slice(start, end),
-    evidence: f.evidence,
-  };
-}
+const top = (text: string, params: Record<string, unknown> = {}, rail: Rail = 'input') =>
+  onlyFinding(jailbreakScanner, text, params, rail);
 
 const scoreOf = (text: string): number => scan(text)[0]?.score ?? 0;
 

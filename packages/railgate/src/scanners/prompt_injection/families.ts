@@ -113,7 +113,8 @@ const WEAK_OBJECT = any(
 );
 /** A retraction of the speaker's own words ("ignore my previous message") is ordinary chat. */
 const OWN_WORDS = '\\b(?:my|our|i)\\b';
-const MODEL = any(
+/** Words for the model a planted instruction addresses. */
+const MODEL_WORDS = [
   'ai',
   'a\\.i\\.',
   'llm',
@@ -128,7 +129,8 @@ const MODEL = any(
   'claude',
   'gemini',
   'copilot',
-);
+];
+const MODEL = any(...MODEL_WORDS);
 const REVEAL_VERBS = [
   'repeat',
   'print',
@@ -753,22 +755,7 @@ const indirectInjection: Family = {
       { weight: 0.45, rails: { retrieval: 0.85, tool_result: 0.85 } },
     ),
     phrase(
-      start(
-        'ai',
-        'a\\.i\\.',
-        'llm',
-        'language model',
-        'assistant',
-        'chatbot',
-        'bot',
-        'model',
-        'agent',
-        'gpt',
-        'chatgpt',
-        'claude',
-        'gemini',
-        'copilot',
-      ),
+      start(...MODEL_WORDS),
       's?\\s+(?:(?:that|who)\\s+(?:is|are)\\s+)?(?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|viewing|scanning|crawling|browsing|ingesting)\\s+(?:this|these)\\b',
       { weight: 0.5, rails: { retrieval: 0.85, tool_result: 0.85 } },
     ),

@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createGuard } from '../../engine/guard.js';
 import { runScannerSync } from '../../engine/run-scanner.js';
+import { onlyFinding } from '../../engine/test-fixtures/findings.js';
 import type { Finding, Rail } from '../../engine/types.js';
 import { promptInjectionParams, promptInjectionScanner } from './index.js';
 
 const scan = (text: string, params: Record<string, unknown> = {}, rail: Rail = 'input'): Finding[] =>
   runScannerSync(promptInjectionScanner, params, text, { rail });
 
-/** The single finding, with the raw text its span covers, for compact exact assertions. */
-function top(text: string, params: Record<string, unknown> = {}, rail: Rail = 'input') {
-  const findings = scan(text, params, rail);
-  expect(findings).toHaveLength(1);
-  const f = findings[0] as Finding;
-  const [start, end] = f.span ?? [0, 0];
-  return {
-    label: f.label,
-    score: f.score,
-    span: f.span,
-    view: f.view,
-    covered: text.slice(start, end),
-    evidence: f.evidence,
-  };
-}
+const top = (text: string, params: Record<string, unknown> = {}, rail: Rail = 'input') =>
+  onlyFinding(promptInjectionScanner, text, params, rail);
 
 /** The score, 0 when there is no finding. */
 const scoreOf = (text: string, rail: Rail = 'input'): number => scan(text, {}, rail)[0]?.score ?? 0;
