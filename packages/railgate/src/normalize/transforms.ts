@@ -76,7 +76,9 @@ function isAsciiLetterCode(cp: number): boolean {
  */
 export function toSkeleton(clean: View): View {
   const text = clean.text;
-  if (isAscii(text)) return clean.withSameMap('skeleton', text.toLowerCase());
+  // toClean returns an unmapped view only for ASCII input, so that test is already answered.
+  if ((clean.starts === null && clean.fixedSpan === null) || isAscii(text))
+    return clean.withSameMap('skeleton', text.toLowerCase());
   const n = text.length;
   const out = new ViewBuilder(n + 16);
   // Characters whose folded form is themselves (and ASCII, lowercased at the end of a run) are copied in
