@@ -164,6 +164,48 @@ describe('railgate policy', () => {
   });
 });
 
+describe('railgate demo and scanners', () => {
+  it('demo shows an allowed question, a blocked injection (plain and obfuscated), masking and exfiltration', async () => {
+    const { code, out } = await run(['demo']);
+    expect(code).toBe(0);
+    const heads = out
+      .split('\n')
+      .filter((l) => /^(ALLOW|BLOCK|MASK) /.test(l))
+      .map((l) => l.split(/\s+/).slice(0, 2).join(' '));
+    expect(heads).toEqual(['ALLOW input', 'ALLOW input', 'BLOCK input', 'BLOCK input', 'MASK input', 'MASK output']);
+    expect(out).toContain(
+      'masked: Email jane.doe@example.com the report; my card is [PII:CREDIT_CARD_1] and the key is [SECRET:AWS_ACCESS_KEY_ID_1].',
+    );
+  });
+
+  it('scanners lists all sixteen built-in scanners', async () => {
+    const { code, out } = await run(['scanners']);
+    expect(code).toBe(0);
+    const ids = out
+      .split('\n')
+      .filter((l) => /^[a-z_]+ /.test(l))
+      .map((l) => l.split(' ')[0]);
+    expect(ids).toEqual([
+      'banned_substrings',
+      'canary',
+      'code',
+      'competitors',
+      'invisible_text',
+      'jailbreak',
+      'json',
+      'language',
+      'pii',
+      'prompt_injection',
+      'refusal',
+      'regex',
+      'secrets',
+      'size',
+      'topics',
+      'urls',
+    ]);
+  });
+});
+
 describe('the built binary', () => {
   const bin = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
