@@ -10,6 +10,8 @@ import { invisibleTextScanner } from './invisible_text/index.js';
 import { jailbreakScanner } from './jailbreak/index.js';
 import { jsonScanner } from './json/index.js';
 import { languageScanner } from './language/index.js';
+import { llmJudgeScanner } from './llm_judge/index.js';
+import { onnxScanner } from './onnx/index.js';
 import { piiScanner } from './pii/index.js';
 import { promptInjectionScanner } from './prompt_injection/index.js';
 import { refusalScanner } from './refusal/index.js';
@@ -18,6 +20,7 @@ import { secretsScanner } from './secrets/index.js';
 import { sizeScanner } from './size/index.js';
 import { topicsScanner } from './topics/index.js';
 import { urlsScanner } from './urls/index.js';
+import { webhookScanner } from './webhook/index.js';
 
 export const BUILTIN_SCANNERS: ReadonlyArray<Scanner<unknown>> = [
   promptInjectionScanner,
@@ -36,4 +39,7 @@ export const BUILTIN_SCANNERS: ReadonlyArray<Scanner<unknown>> = [
   canaryScanner,
   refusalScanner,
   jsonScanner,
+  llmJudgeScanner,
+  onnxScanner,
+  webhookScanner,
 ];
