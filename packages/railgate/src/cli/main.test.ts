@@ -194,6 +194,8 @@ describe('railgate demo and scanners', () => {
       'jailbreak',
       'json',
       'language',
+      'llm_judge',
+      'onnx',
       'pii',
       'prompt_injection',
       'refusal',
@@ -202,6 +204,7 @@ describe('railgate demo and scanners', () => {
       'size',
       'topics',
       'urls',
+      'webhook',
     ]);
   });
 });
