@@ -190,6 +190,7 @@ describe('railgate demo and scanners', () => {
       'canary',
       'code',
       'competitors',
+      'harmful',
       'invisible_text',
       'jailbreak',
       'json',
@@ -203,6 +204,7 @@ describe('railgate demo and scanners', () => {
       'secrets',
       'size',
       'topics',
+      'toxicity',
       'urls',
       'webhook',
     ]);

@@ -85,6 +85,17 @@ describe('verdicts', () => {
     expect(g.checkSync({ text: 'calm' })).toMatchObject({ action: 'allow', review: false });
   });
 
+  it('a finding with its own threshold is off the rule scale: the review band ignores it', () => {
+    const own = kw('b', 'edgy', 0.6, { threshold: 0.8, review_band: [0.5, 0.8], params: { threshold: 0.9 } as never });
+    expect(guard([own]).checkSync({ text: 'edgy' })).toMatchObject({ action: 'allow', review: false });
+    const fires = kw('b', 'edgy', 0.6, {
+      threshold: 0.8,
+      review_band: [0.5, 0.8],
+      params: { threshold: 0.55 } as never,
+    });
+    expect(guard([fires]).checkSync({ text: 'edgy' })).toMatchObject({ allowed: false, action: 'block' });
+  });
+
   it('per-finding action and threshold from the scanner override the rule', () => {
     const g = guard([kw('k', 'alpha', 0.3, { action: 'warn', params: { action: 'block' } as never })]);
     // score 0.3 < rule threshold 0.5: not fired even though the finding asks for block

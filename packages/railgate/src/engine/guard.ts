@@ -99,7 +99,11 @@ function compile(policy: EffectivePolicy, scanners: Map<string, Scanner<unknown>
       const scanner = scanners.get(rule.scanner);
       if (!scanner) throw new Error(`internal: scanner ${rule.scanner} vanished after validation`);
       try {
-        return { rule, scan: scanner.create(rule.params, { ruleId: rule.id, rail }), async: scanner.async === true };
+        return {
+          rule,
+          scan: scanner.create(rule.params, { ruleId: rule.id, rail, threshold: rule.threshold }),
+          async: scanner.async === true,
+        };
       } catch (error) {
         throw new PolicyError([
           {

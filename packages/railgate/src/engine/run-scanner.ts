@@ -14,7 +14,7 @@ export function runScanner<P>(
 ): Finding[] | Promise<Finding[]> {
   const rail: Rail = subject.rail ?? scanner.rails[0] ?? 'input';
   const parsed = scanner.params.parse(params ?? {});
-  const scan = scanner.create(parsed, { ruleId: scanner.id, rail });
+  const scan = scanner.create(parsed, { ruleId: scanner.id, rail, threshold: scanner.defaults?.threshold ?? 0.5 });
   return scan({ ...subject, text, rail }, new Views(text), new AbortController().signal);
 }
 

@@ -265,7 +265,9 @@ function decide(
       const action = finding.action ?? rule.action;
       const isFired = finding.score >= (finding.threshold ?? rule.threshold);
       findings.push({ ...finding, rule: rule.id, scanner: rule.scanner, fired: isFired, action });
-      const band = rule.review_band;
+      // The band is on the rule's scale: a finding judged against its own threshold (a per-entity setting,
+      // a classifier's dev-sweep threshold) is not in it.
+      const band = finding.threshold === undefined ? rule.review_band : undefined;
       if (band && finding.score >= band[0] && finding.score < band[1]) review = true;
       if (!isFired) continue;
       fired.add(rule.id);

@@ -57,6 +57,8 @@ export interface CompileContext {
   ruleId: string;
   /** Rail the rule belongs to. */
   rail: Rail;
+  /** The rule's threshold (the policy's, or the scanner's default), for scanners whose report depends on it. */
+  threshold?: number;
 }
 
 /**

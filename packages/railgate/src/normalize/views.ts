@@ -21,7 +21,21 @@ export class Views {
     analysis?: View[];
   } = {};
 
+  private memos: Map<object, unknown> | undefined;
+
   constructor(readonly text: string) {}
+
+  /**
+   * Work several scanners of one rail need on the same subject (e.g. one classifier pass scored by four
+   * heads), computed by the first that asks and shared with the rest. `key` identifies the computation.
+   */
+  memo<T>(key: object, compute: () => T): T {
+    this.memos ??= new Map();
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
 
   /** The text as received. */
   get raw(): View {

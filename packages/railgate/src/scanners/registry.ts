@@ -6,6 +6,7 @@ import { bannedSubstringsScanner } from './banned_substrings/index.js';
 import { canaryScanner } from './canary/index.js';
 import { codeScanner } from './code/index.js';
 import { competitorsScanner } from './competitors/index.js';
+import { harmfulScanner } from './harmful/index.js';
 import { invisibleTextScanner } from './invisible_text/index.js';
 import { jailbreakScanner } from './jailbreak/index.js';
 import { jsonScanner } from './json/index.js';
@@ -19,12 +20,15 @@ import { regexScanner } from './regex/index.js';
 import { secretsScanner } from './secrets/index.js';
 import { sizeScanner } from './size/index.js';
 import { topicsScanner } from './topics/index.js';
+import { toxicityScanner } from './toxicity/index.js';
 import { urlsScanner } from './urls/index.js';
 import { webhookScanner } from './webhook/index.js';
 
 export const BUILTIN_SCANNERS: ReadonlyArray<Scanner<unknown>> = [
   promptInjectionScanner,
   jailbreakScanner,
+  harmfulScanner,
+  toxicityScanner,
   piiScanner,
   secretsScanner,
   invisibleTextScanner,

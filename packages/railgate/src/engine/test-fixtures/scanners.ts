@@ -13,6 +13,7 @@ export const keywordScanner: Scanner<{
   category: string;
   label?: string;
   action?: (typeof ACTIONS)[number];
+  threshold?: number;
 }> = {
   id: 'keyword',
   description: 'test scanner: fixed-score word finder',
@@ -22,6 +23,7 @@ export const keywordScanner: Scanner<{
     category: z.string().default('test'),
     label: z.string().optional(),
     action: z.enum(ACTIONS).optional(),
+    threshold: z.number().min(0).max(1).optional(),
   }),
   rails: RAILS,
   create(params) {
@@ -36,6 +38,7 @@ export const keywordScanner: Scanner<{
           span: view.toRaw(at, at + word.length),
           ...(params.label !== undefined && { label: params.label }),
           ...(params.action !== undefined && { action: params.action }),
+          ...(params.threshold !== undefined && { threshold: params.threshold }),
         });
       }
       return findings;

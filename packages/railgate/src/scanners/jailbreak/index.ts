@@ -19,8 +19,9 @@
  * ```
  */
 import { z } from 'zod';
-import { RAILS, type Scanner } from '../../engine/types.js';
+import { type Finding, RAILS, type Scanner } from '../../engine/types.js';
 import { PhraseRuleSet, phraseScannerOptions, verdictFinding } from '../../match/phrase-rules.js';
+import { classifierFor, modelFinding, modelParams } from '../../models/model-finding.js';
 import { JAILBREAK_FAMILIES, jailbreakFamilies } from './families.js';
 
 /** Families a policy can switch off or reweigh: the pattern families plus the encoded-payload signal. */
@@ -36,6 +37,7 @@ export const jailbreakParams = z.strictObject({
   extra_phrases: z.array(z.string().trim().min(3).max(200)).max(500).default([]),
   /** Score of an extra phrase on its own. */
   extra_phrase_weight: z.number().min(0).max(1).default(0.9),
+  ...modelParams,
 });
 
 export type JailbreakParams = z.infer<typeof jailbreakParams>;
@@ -49,9 +51,20 @@ export const jailbreakScanner: Scanner<JailbreakParams> = {
   defaults: { threshold: 0.7, action: 'block' },
   create(params) {
     const rules = new PhraseRuleSet(jailbreakFamilies, phraseScannerOptions(params));
+    const classifier = classifierFor(params.model);
+    const model = {
+      head: 'jailbreak',
+      category: 'jailbreak',
+      label: 'MODEL_JAILBREAK',
+      threshold: params.model_threshold,
+    };
     return (subject, views) => {
+      const findings: Finding[] = [];
       const verdict = rules.scan(views.analysis(), subject.rail, views.text);
-      return verdict ? [verdictFinding('jailbreak', verdict)] : [];
+      if (verdict) findings.push(verdictFinding('jailbreak', verdict));
+      const learned = classifier ? modelFinding(classifier, views, model) : null;
+      if (learned) findings.push(learned);
+      return findings;
     };
   },
 };

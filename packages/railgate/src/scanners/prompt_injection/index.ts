@@ -19,8 +19,9 @@
  * ```
  */
 import { z } from 'zod';
-import { RAILS, type Scanner } from '../../engine/types.js';
+import { type Finding, RAILS, type Scanner } from '../../engine/types.js';
 import { PhraseRuleSet, phraseScannerOptions, signalWeight, verdictFinding } from '../../match/phrase-rules.js';
+import { classifierFor, modelFinding, modelParams } from '../../models/model-finding.js';
 import { PROMPT_INJECTION_FAMILIES, promptInjectionFamilies } from './families.js';
 import { findFlood } from './flood.js';
 
@@ -40,6 +41,7 @@ export const promptInjectionParams = z.strictObject({
   extra_phrases: z.array(z.string().trim().min(3).max(200)).max(500).default([]),
   /** Score of an extra phrase on its own. */
   extra_phrase_weight: z.number().min(0).max(1).default(0.9),
+  ...modelParams,
 });
 
 export type PromptInjectionParams = z.infer<typeof promptInjectionParams>;
@@ -60,9 +62,20 @@ export const promptInjectionScanner: Scanner<PromptInjectionParams> = {
       promptInjectionFamilies,
       phraseScannerOptions(params, flood > 0 ? [(view) => findFlood(view, flood)] : []),
     );
+    const classifier = classifierFor(params.model);
+    const model = {
+      head: 'prompt_injection',
+      category: 'prompt_injection',
+      label: 'MODEL_PROMPT_INJECTION',
+      threshold: params.model_threshold,
+    };
     return (subject, views) => {
+      const findings: Finding[] = [];
       const verdict = rules.scan(views.analysis(), subject.rail, views.text);
-      return verdict ? [verdictFinding('prompt_injection', verdict)] : [];
+      if (verdict) findings.push(verdictFinding('prompt_injection', verdict));
+      const learned = classifier ? modelFinding(classifier, views, model) : null;
+      if (learned) findings.push(learned);
+      return findings;
     };
   },
 };
