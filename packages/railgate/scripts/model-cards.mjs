@@ -175,11 +175,12 @@ weights version \`${report.version}\`. Do not edit by hand: retrain or re-run th
 
 ## What it detects
 
-${info.what}
+${info.what.charAt(0).toUpperCase()}${info.what.slice(1)}
 
 Used by the \`${head}\` scanner${head === 'prompt_injection' || head === 'jailbreak' ? ' next to its deterministic patterns (a rule fires when either half is sure enough; `model: false` turns the model half off)' : ''}.
-The score is a calibrated probability (Platt scaling on the dev split): a threshold of 0.8 means "80% of dev
-rows scoring this are attacks" for every head.
+The score is a calibrated probability (Platt scaling on the dev split): among dev rows that score about 0.8,
+about 80% are attacks, for every head. The dev mix is not your traffic's mix, so read it as a scale that
+means the same thing across heads, not as a promise about your data.
 
 ## Model
 
@@ -209,7 +210,7 @@ ${trainingTable()}
 
 ## Metrics on the dev split (sources seen in training)
 
-At the shipped threshold **${report.thresholds[head]}** (chosen on the dev sweep for ≤ ${pct(s.targetFpr)} benign false positives):
+At the shipped threshold **${report.thresholds[head]}** (chosen on the dev sweep: the stricter of ≤ ${pct(s.targetFpr)} of all benign dev rows and ≤ ${pct(s.realUserFpr ?? 0)} of benign dev rows from real user prompts flagged):
 
 | AUC | positives | negatives | recall | precision | benign FPR |
 | --- | --- | --- | --- | --- | --- |

@@ -32,6 +32,8 @@ import { createRng, TrainModel } from './train/model.mjs';
 import { templatedNegatives } from './train/templates.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Sources of real user prompts (benign), the closest the data has to production traffic. */
+const REAL_USER = ['sharegpt-prompts', 'chat-benchmarks', 'alpaca'];
 /** Sources whose licence limits use (non-commercial, research-only, GPL, or no licence file): `--exclude noncommercial`. */
 const NONCOMMERCIAL = [
   'alpaca',
@@ -72,6 +74,8 @@ const SETTINGS = {
   hardCaseWeight: Number(args['hard-case-weight'] ?? 2),
   /** Templated everyday "ignore the typo" / "act as a tutor" prompts added as hard negatives. */
   templatedNegatives: Number(args.templated ?? 400),
+  /** Benign false-positive rate allowed on dev rows of real user traffic, per head (see REAL_USER). */
+  realUserFpr: Number(args['real-user-fpr'] ?? 0.015),
 };
 const dataDir = resolve(args.data ?? resolve(here, '../../../../shared/data'));
 const holdout = args.holdout ? args.holdout.split(',') : null;
@@ -247,7 +251,16 @@ for (let h = 0; h < HEADS.length; h++) {
   const benignScores = idx
     .filter((i) => devRows[i].label === 0)
     .map((i) => sigmoid(calibration[head].a * devLogits[i][h] + calibration[head].b));
-  thresholds[head] = thresholdAtFpr(benignScores, SETTINGS.targetFpr);
+  // The stricter of two rules: at most targetFpr of all benign dev rows, and at most realUserFpr of the
+  // benign dev rows that look like production traffic (real user prompts), which easy sources (maths
+  // problems, trivia questions) would otherwise let a loose threshold hide.
+  const realUserScores = idx
+    .filter((i) => devRows[i].label === 0 && REAL_USER.includes(devRows[i].folder))
+    .map((i) => sigmoid(calibration[head].a * devLogits[i][h] + calibration[head].b));
+  thresholds[head] = Math.max(
+    thresholdAtFpr(benignScores, SETTINGS.targetFpr),
+    realUserScores.length > 0 ? thresholdAtFpr(realUserScores, SETTINGS.realUserFpr) : 0,
+  );
   metrics[head] = {
     dev: {
       auc: auc(scores, labels),

@@ -33,7 +33,8 @@ const MAX_FEATURES_PER_TOKEN = 3;
 /** Longest punctuation token; longer runs are split ("#####" → "###", "##"). */
 const MAX_SYMBOL_RUN = 3;
 
-const FNV_OFFSET = 0x811c9dc5;
+// Kept as int32 (same bits as 0x811c9dc5): V8 then keeps the running hash in an integer register.
+const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 const SEED_UNIGRAM = 0x9e3779b1;
 const SEED_BIGRAM = 0x85ebca6b;
@@ -164,16 +165,15 @@ export function extractFeatures(
         }
         hash = Math.imul(hash ^ unit, FNV_PRIME);
         length++;
-        if (length === prefixLength) prefixHash = hash >>> 0;
+        if (length === prefixLength) prefixHash = hash;
         i += unit > 0xffff ? 2 : 1;
       }
     }
-    hash >>>= 0;
     starts[count] = start;
     ends[count] = i;
     featureStart[count] = f;
     features[f++] = mix(hash, SEED_UNIGRAM, bits);
-    if (hasPrevious) features[f++] = mix(Math.imul(previous ^ hash, FNV_PRIME) >>> 0, SEED_BIGRAM, bits);
+    if (hasPrevious) features[f++] = mix(Math.imul(previous ^ hash, FNV_PRIME), SEED_BIGRAM, bits);
     if (prefixLength > 0 && length > prefixLength + 1) features[f++] = mix(prefixHash, SEED_PREFIX, bits);
     previous = hash;
     hasPrevious = true;

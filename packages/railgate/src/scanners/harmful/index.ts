@@ -46,7 +46,7 @@ export const harmfulParams = z.strictObject({
    */
   labels: z.partialRecord(z.enum(SUBCATEGORY_LABELS), labelSettings).default({ SELF_HARM: { action: 'review' } }),
   /** A sub-category names the finding when its head scores at least this on the flagged passage. */
-  subcategory_threshold: z.number().min(0).max(1).default(0.5),
+  subcategory_threshold: z.number().min(0).max(1).default(0.3),
 });
 
 export type HarmfulParams = z.infer<typeof harmfulParams>;
