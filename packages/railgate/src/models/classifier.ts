@@ -134,6 +134,8 @@ export class Classifier {
   /** Indexes of the main heads, and of each sub-head with its parent's index. */
   private readonly mainHeads: number[];
   private readonly subHeads: [number, number][];
+  /** Hidden values of each main head's best window so far (reused across calls). */
+  private readonly bestHidden: Float32Array[];
 
   constructor(
     readonly header: ModelHeader,
@@ -144,10 +146,13 @@ export class Classifier {
     this.hiddenValues = new Float32Array(header.hidden);
     this.mainHeads = [];
     this.subHeads = [];
+    this.bestHidden = [];
     header.heads.forEach((head, k) => {
       const parent = head.includes('.') ? this.headIndex.get(head.slice(0, head.indexOf('.'))) : undefined;
-      if (parent === undefined) this.mainHeads.push(k);
-      else this.subHeads.push([k, parent]);
+      if (parent === undefined) {
+        this.mainHeads.push(k);
+        this.bestHidden.push(new Float32Array(header.hidden));
+      } else this.subHeads.push([k, parent]);
     });
   }
 
@@ -180,7 +185,7 @@ export class Classifier {
       end: 0,
     }));
     const hidden = this.hiddenValues;
-    const bestHidden = this.mainHeads.map(() => new Float32Array(hidden.length));
+    const bestHidden = this.bestHidden;
     if (stream.count === 0) {
       this.windowHidden(0, 0);
       this.mainHeads.forEach((k, m) => {

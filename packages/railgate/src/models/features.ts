@@ -154,19 +154,20 @@ export function extractFeatures(
         const c = text.charCodeAt(i);
         let unit: number;
         if (c < 128) {
+          // ASCII fast path: one table read, one code unit.
           const k = ASCII_KIND[c] as Kind;
-          if (k === Kind.Digit) unit = 0x30;
-          else if (k === Kind.Word) unit = c;
+          if (k === Kind.Word) unit = c;
+          else if (k === Kind.Digit) unit = 0x30;
           else break;
+          i++;
         } else {
           const wide = c < 0xd800 || c > 0xdbff ? c : (text.codePointAt(i) ?? c);
           if (kindOf(wide) !== Kind.Word) break;
           unit = wide;
+          i += wide > 0xffff ? 2 : 1;
         }
         hash = Math.imul(hash ^ unit, FNV_PRIME);
-        length++;
-        if (length === prefixLength) prefixHash = hash;
-        i += unit > 0xffff ? 2 : 1;
+        if (++length === prefixLength) prefixHash = hash;
       }
     }
     starts[count] = start;

@@ -39,10 +39,16 @@ export interface SubjectHeadScore {
 export type SubjectScores = ReadonlyMap<string, SubjectHeadScore>;
 
 /** Longest text scored in one view; the windows of a longer view beyond it are not read. */
-export const MAX_SCORED_CHARS = 200_000;
+export const MAX_SCORED_CHARS = 64_000;
+/**
+ * Characters scored over all views of one subject. Bounds the model's time on adversarial input (100 KB
+ * of random non-Latin text has a token per character and four views); the deterministic half of the
+ * scanners still reads everything.
+ */
+export const MAX_SCORED_CHARS_PER_SUBJECT = 128_000;
 
-function scoreView(classifier: Classifier, view: View, into: Map<string, SubjectHeadScore>): void {
-  const text = view.text.length > MAX_SCORED_CHARS ? view.text.slice(0, MAX_SCORED_CHARS) : view.text;
+function scoreView(classifier: Classifier, view: View, into: Map<string, SubjectHeadScore>, maxChars: number): number {
+  const text = view.text.length > maxChars ? view.text.slice(0, maxChars) : view.text;
   const scores = classifier.score(text);
   classifier.heads.forEach((head, k) => {
     const s = scores[k];
@@ -51,13 +57,18 @@ function scoreView(classifier: Classifier, view: View, into: Map<string, Subject
     if (current && current.score >= s.score) return;
     into.set(head, { score: s.score, span: view.toRaw(s.start, s.end), view: view.name });
   });
+  return text.length;
 }
 
 /** Scores of every head of `classifier` on a subject, computed once per subject. */
 export function subjectScores(views: Views, classifier: Classifier): SubjectScores {
   return views.memo(classifier, () => {
     const best = new Map<string, SubjectHeadScore>();
-    for (const view of views.analysis()) scoreView(classifier, view, best);
+    let budget = MAX_SCORED_CHARS_PER_SUBJECT;
+    for (const view of views.analysis()) {
+      if (budget <= 0) break;
+      budget -= scoreView(classifier, view, best, Math.min(MAX_SCORED_CHARS, budget));
+    }
     return best;
   });
 }
