@@ -373,3 +373,64 @@ describe('conversations', () => {
     expect(() => g.checkSync({ messages: [{ role: 'user', content: 42 }] })).toThrow('messages[0].content');
   });
 });
+
+describe('cascades (when: a rule runs only when another scored in a band)', () => {
+  // The gate reports 0.6 on "maybe" (unsure: below its own 0.9 threshold); the gated rule is the
+  // "stronger detector" that decides those cases.
+  const gate = kw('gate', 'maybe', 0.6, { threshold: 0.9 });
+  const judge = (band: [number, number], more: Partial<RuleDocument> = {}): RuleDocument =>
+    kw('judge', 'maybe', 0.95, { when: { rule: 'gate', band }, ...more });
+
+  it('runs the gated rule inside the band and skips it outside, on both paths', async () => {
+    const g = guard([gate, judge([0.5, 0.9])]);
+    const unsure = g.checkSync({ text: 'maybe' });
+    expect([unsure.action, unsure.fired_rules, Object.keys(unsure.latency_us.rules)]).toEqual([
+      'block',
+      ['judge'],
+      ['gate', 'judge'],
+    ]);
+    const nothing = g.checkSync({ text: 'fine' });
+    expect([nothing.action, Object.keys(nothing.latency_us.rules)]).toEqual(['allow', ['gate']]);
+    const async = await g.check({ text: 'maybe' });
+    expect(async.fired_rules).toEqual(['judge']);
+    const sure = guard([kw('gate', 'maybe', 0.95, { threshold: 0.9 }), judge([0.5, 0.9])]).checkSync({ text: 'maybe' });
+    expect([sure.fired_rules, Object.keys(sure.latency_us.rules)]).toEqual([['gate'], ['gate']]);
+  });
+
+  it('a skipped block rule does not count for `all`; a gate that errors opens the gate', async () => {
+    // `all`: rule a fires (0.9) and is out of the judge's band, so the judge is skipped and a alone decides.
+    const all = guard([kw('a', 'maybe', 0.9), kw('judge', 'maybe', 0.95, { when: { rule: 'a', band: [0.5, 0.9] } })], {
+      aggregation: 'all',
+    });
+    expect(all.checkSync({ text: 'maybe' })).toMatchObject({ action: 'block', fired_rules: ['a'] });
+    const broken = guard([
+      { id: 'gate', scanner: 'broken', on_error: 'fail_open' },
+      kw('judge', 'maybe', 0.95, { when: { rule: 'gate', band: [0.5, 0.9] } }),
+    ]);
+    const v = await broken.check({ text: 'maybe' });
+    expect([v.action, v.fired_rules, v.errors.map((e) => e.rule)]).toEqual(['block', ['judge'], ['gate']]);
+  });
+
+  it('policy errors: unknown, self, chained gates and a reversed band, each at its path', () => {
+    const issues = (rules: RuleDocument[]) => {
+      try {
+        guard(rules);
+      } catch (error) {
+        return (error as { issues: { path: string; message: string }[] }).issues.map((i) => [i.path, i.message]);
+      }
+      return [];
+    };
+    expect(issues([gate, kw('j', 'x', 0.9, { when: { rule: 'nope', band: [0.1, 0.2] } })])).toEqual([
+      ['rails.input.rules[1].when.rule', "rule 'j' gates on 'nope', which is not a rule of the input rail"],
+    ]);
+    expect(issues([kw('j', 'x', 0.9, { when: { rule: 'j', band: [0.1, 0.2] } })])).toEqual([
+      ['rails.input.rules[0].when.rule', "rule 'j' gates on itself"],
+    ]);
+    expect(issues([gate, judge([0.1, 0.2]), kw('k', 'x', 0.9, { when: { rule: 'judge', band: [0.1, 0.2] } })])).toEqual(
+      [['rails.input.rules[2].when.rule', "rule 'k' gates on 'judge', which is gated itself"]],
+    );
+    expect(issues([gate, judge([0.9, 0.5])])).toEqual([
+      ['rails.input.rules[1].when.band', 'when.band must be [low, high] with low <= high'],
+    ]);
+  });
+});

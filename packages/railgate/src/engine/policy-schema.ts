@@ -29,6 +29,16 @@ export const ruleSchema = z.strictObject({
   weight: z.number().min(0).max(1000).optional(),
   timeout_ms: milliseconds.optional(),
   on_error: z.enum(ON_ERROR).optional(),
+  /**
+   * Cascade: run this rule only when rule `rule` (same rail) scored in `band` = [low, high), e.g. a slow
+   * LLM judge only for texts the shipped classifier is unsure about.
+   */
+  when: z
+    .strictObject({
+      rule: z.string().min(1).max(64),
+      band: z.tuple([probability, probability]),
+    })
+    .optional(),
   params: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -33,6 +33,8 @@ export interface EffectiveRule {
   weight: number;
   timeout_ms?: number;
   on_error: OnError;
+  /** Cascade gate: run only when rule `rule` of the same rail scored in [band[0], band[1]). */
+  when?: { rule: string; band: [number, number] };
   params: unknown;
 }
 
@@ -312,11 +314,16 @@ function finalize(merged: Merged, top: PolicySource, options: LoadOptions): Effe
     const s = mergedRail.settings;
     const onError = s.on_error ?? DEFAULTS.on_error;
     const rules: EffectiveRule[] = [];
+    const written = new Map<EffectiveRule, MergedRule>();
     for (const rule of mergedRail.rules) {
       if (rule.fields.enabled === false) continue;
       const effective = finalizeRule(rule, rail, onError, options, issues);
-      if (effective) rules.push(effective);
+      if (effective) {
+        rules.push(effective);
+        written.set(effective, rule);
+      }
     }
+    checkGates(rules, written, rail, issues);
     rails[rail] = {
       mode: s.mode ?? DEFAULTS.mode,
       aggregation: s.aggregation ?? DEFAULTS.aggregation,
@@ -413,8 +420,69 @@ function finalizeRule(
     weight: f.weight ?? DEFAULTS.weight,
     ...(f.timeout_ms !== undefined && { timeout_ms: f.timeout_ms }),
     on_error: f.on_error ?? railOnError,
+    ...(f.when !== undefined && { when: { rule: f.when.rule, band: f.when.band } }),
     params: parsed.data,
   };
+}
+
+/**
+ * A gate must name another rule of the same rail that is not gated itself (one level of cascade keeps
+ * the order of evaluation obvious), with a band [low, high] where low <= high.
+ */
+function checkGates(
+  rules: readonly EffectiveRule[],
+  written: ReadonlyMap<EffectiveRule, MergedRule>,
+  rail: Rail,
+  issues: PolicyIssue[],
+): void {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  for (const rule of rules) {
+    if (!rule.when) continue;
+    const merged = written.get(rule);
+    if (!merged) continue;
+    const { source, path } = merged.at;
+    const target = byId.get(rule.when.rule);
+    let problem: { message: string; expected: string; fix: string; at: (string | number)[] } | undefined;
+    if (rule.when.band[0] > rule.when.band[1]) {
+      problem = {
+        message: 'when.band must be [low, high] with low <= high',
+        expected: '[low, high]',
+        fix: `for example [${Math.min(rule.when.band[0], rule.when.band[1])}, ${Math.max(rule.when.band[0], rule.when.band[1])}]`,
+        at: ['when', 'band'],
+      };
+    } else if (rule.when.rule === rule.id) {
+      problem = {
+        message: `rule '${rule.id}' gates on itself`,
+        expected: 'another rule id',
+        fix: 'name the rule whose score decides',
+        at: ['when', 'rule'],
+      };
+    } else if (!target) {
+      problem = {
+        message: `rule '${rule.id}' gates on '${rule.when.rule}', which is not a rule of the ${rail} rail`,
+        expected: `one of: ${rules.map((r) => r.id).join(', ')}`,
+        fix: 'name a rule of the same rail (gates do not cross rails)',
+        at: ['when', 'rule'],
+      };
+    } else if (target.when) {
+      problem = {
+        message: `rule '${rule.id}' gates on '${target.id}', which is gated itself`,
+        expected: 'a rule without `when`',
+        fix: 'gate both rules on the same ungated rule',
+        at: ['when', 'rule'],
+      };
+    }
+    if (problem) {
+      issues.push(
+        source.issue('POLICY_INVALID', [...path, ...problem.at], {
+          message: problem.message,
+          expected: problem.expected,
+          found: JSON.stringify(problem.at[1] === 'band' ? rule.when.band : rule.when.rule),
+          fix: problem.fix,
+        }),
+      );
+    }
+  }
 }
 
 /** Canonical JSON (sorted keys) so the same policy always hashes the same. */

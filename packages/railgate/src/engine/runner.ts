@@ -144,6 +144,14 @@ class Tally {
     if (rule.action === 'block') this.weightedScore += rule.weight * max;
   }
 
+  /** A gated rule that did not run: it no longer counts among the rules `all` and `majority` wait for. */
+  skip(rule: EffectiveRule): void {
+    if (rule.action === 'block') {
+      this.blockRules--;
+      this.weightTotal -= rule.weight;
+    }
+  }
+
   /** True when the rail blocks whatever the rules not yet run would say. */
   blockDecided(): boolean {
     if (this.failClosed.length > 0) return true;
@@ -165,13 +173,37 @@ class Tally {
   }
 }
 
+/**
+ * Whether a gated rule runs, from the outcomes so far: its gate rule's best score must lie in the band.
+ * A gate rule that errored or timed out opens the gate (the cascade's stronger detector is the fallback);
+ * one that never ran (a sequential rail already decided) keeps it shut.
+ */
+function gateOpen(rule: CompiledRule, outcomes: readonly Outcome[]): boolean {
+  const when = rule.rule.when;
+  if (!when) return true;
+  const gate = outcomes.find((o) => o.rule.rule.id === when.rule);
+  if (!gate) return false;
+  if (gate.error) return true;
+  const best = gate.findings.reduce((max, f) => Math.max(max, f.score), 0);
+  return best >= when.band[0] && best < when.band[1];
+}
+
+/** Ungated rules first (in policy order), then gated ones, which need their gate's outcome. */
+function inRunOrder(rules: readonly CompiledRule[]): CompiledRule[] {
+  return [...rules.filter((r) => !r.rule.when), ...rules.filter((r) => r.rule.when)];
+}
+
 export function runRailSync(compiled: CompiledRail, subject: Subject, views: Views, meta: PolicyMeta): Verdict {
   const t0 = now();
   const deadline = t0 + compiled.config.timeout_ms;
   const tally = new Tally(compiled.config);
   const outcomes: Outcome[] = [];
   const sequential = compiled.config.mode === 'sequential';
-  for (const rule of compiled.rules) {
+  for (const rule of inRunOrder(compiled.rules)) {
+    if (!gateOpen(rule, outcomes)) {
+      tally.skip(rule.rule);
+      continue;
+    }
     const outcome =
       sequential && now() > deadline
         ? errorOutcome(rule, 'timeout', 'rail deadline passed before the rule started')
@@ -195,17 +227,29 @@ export async function runRailAsync(
   const tally = new Tally(compiled.config);
   const outcomes: Outcome[] = [];
   if (compiled.config.mode === 'sequential') {
-    for (const rule of compiled.rules) {
+    for (const rule of inRunOrder(compiled.rules)) {
+      if (!gateOpen(rule, outcomes)) {
+        tally.skip(rule.rule);
+        continue;
+      }
       const outcome = await runOneAsync(rule, subject, views, deadline, signal);
       outcomes.push(outcome);
       tally.add(outcome);
       if (tally.blockDecided()) break;
     }
   } else {
-    const settled = await Promise.all(
-      compiled.rules.map((rule) => runOneAsync(rule, subject, views, deadline, signal)),
-    );
-    for (const outcome of settled) {
+    // Ungated rules in parallel; then the gated ones whose gate opened, in parallel too.
+    const ungated = compiled.rules.filter((r) => !r.rule.when);
+    const first = await Promise.all(ungated.map((rule) => runOneAsync(rule, subject, views, deadline, signal)));
+    for (const outcome of first) {
+      outcomes.push(outcome);
+      tally.add(outcome);
+    }
+    const gated = compiled.rules.filter((r) => r.rule.when);
+    const open = gated.filter((rule) => gateOpen(rule, outcomes));
+    for (const rule of gated) if (!open.includes(rule)) tally.skip(rule.rule);
+    const second = await Promise.all(open.map((rule) => runOneAsync(rule, subject, views, deadline, signal)));
+    for (const outcome of second) {
       outcomes.push(outcome);
       tally.add(outcome);
     }
