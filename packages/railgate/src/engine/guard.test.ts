@@ -86,21 +86,21 @@ describe('verdicts', () => {
   });
 
   it('a finding with its own threshold is off the rule scale: the review band ignores it', () => {
-    const own = kw('b', 'edgy', 0.6, { threshold: 0.8, review_band: [0.5, 0.8], params: { threshold: 0.9 } as never });
+    const own = kw('b', 'edgy', 0.6, { threshold: 0.8, review_band: [0.5, 0.8], params: { threshold: 0.9 } });
     expect(guard([own]).checkSync({ text: 'edgy' })).toMatchObject({ action: 'allow', review: false });
     const fires = kw('b', 'edgy', 0.6, {
       threshold: 0.8,
       review_band: [0.5, 0.8],
-      params: { threshold: 0.55 } as never,
+      params: { threshold: 0.55 },
     });
     expect(guard([fires]).checkSync({ text: 'edgy' })).toMatchObject({ allowed: false, action: 'block' });
   });
 
   it('per-finding action and threshold from the scanner override the rule', () => {
-    const g = guard([kw('k', 'alpha', 0.3, { action: 'warn', params: { action: 'block' } as never })]);
+    const g = guard([kw('k', 'alpha', 0.3, { action: 'warn', params: { action: 'block' } })]);
     // score 0.3 < rule threshold 0.5: not fired even though the finding asks for block
     expect(g.checkSync({ text: 'alpha' })).toMatchObject({ allowed: true, action: 'allow' });
-    const g2 = guard([kw('k', 'alpha', 0.9, { action: 'warn', params: { action: 'block' } as never })]);
+    const g2 = guard([kw('k', 'alpha', 0.9, { action: 'warn', params: { action: 'block' } })]);
     expect(g2.checkSync({ text: 'alpha' })).toMatchObject({ allowed: false, action: 'block', reason: 'k' });
   });
 
@@ -117,9 +117,9 @@ describe('verdicts', () => {
 describe('masking', () => {
   it('replaces spans with numbered placeholders; the same value keeps its number; overlaps merge', () => {
     const g = guard([
-      kw('m1', 'alice', 0.9, { action: 'mask', params: { category: 'pii', label: 'NAME' } as never }),
-      kw('m2', 'bob', 0.9, { action: 'mask', params: { category: 'pii', label: 'NAME' } as never }),
-      kw('m3', 'ice b', 0.95, { action: 'mask', params: { category: 'pii', label: 'OVERLAP' } as never }),
+      kw('m1', 'alice', 0.9, { action: 'mask', params: { category: 'pii', label: 'NAME' } }),
+      kw('m2', 'bob', 0.9, { action: 'mask', params: { category: 'pii', label: 'NAME' } }),
+      kw('m3', 'ice b', 0.95, { action: 'mask', params: { category: 'pii', label: 'OVERLAP' } }),
     ]);
     const v = g.checkSync({ text: 'Alice met Bob; later alice called.' });
     expect(v).toMatchObject({ allowed: true, action: 'mask' });
@@ -130,7 +130,7 @@ describe('masking', () => {
 
   it('uses the tenant-chosen placeholder format', () => {
     const g = guard(
-      [kw('m', 'secret', 0.9, { action: 'mask', params: { label: 'WORD' } as never })],
+      [kw('m', 'secret', 0.9, { action: 'mask', params: { label: 'WORD' } })],
       {},
       { mask: { format: '<{label}#{n} by {rule}>' } },
     );
@@ -138,7 +138,7 @@ describe('masking', () => {
   });
 
   it('masks the raw characters even when the match was made through a normalized view', () => {
-    const g = guard([kw('m', 'secret', 0.9, { action: 'mask', params: { label: 'WORD' } as never })]);
+    const g = guard([kw('m', 'secret', 0.9, { action: 'mask', params: { label: 'WORD' } })]);
     expect(g.checkSync({ text: 'a ＳＥ\u200BＣＲＥＴ here' }).masked_text).toBe('a [TEST:WORD_1] here');
   });
 
@@ -268,6 +268,8 @@ describe('errors, timeouts and on_error', () => {
   });
 });
 
+// `as never` below is the point of these tests: JavaScript callers and JSON bodies can send what the
+// types forbid, and the guard must answer with a RequestError rather than crash.
 describe('malformed requests', () => {
   const g = guard([kw('k', 'alpha', 0.9)]);
   it('rejects a missing text, a non-string text and an unknown rail with a RequestError naming the field', () => {
@@ -282,10 +284,7 @@ describe('conversations', () => {
     policy: {
       rails: {
         input: {
-          rules: [
-            kw('in', 'attack', 0.9),
-            kw('pii', 'alice', 0.9, { action: 'mask', params: { label: 'NAME' } as never }),
-          ],
+          rules: [kw('in', 'attack', 0.9), kw('pii', 'alice', 0.9, { action: 'mask', params: { label: 'NAME' } })],
         },
         output: { rules: [kw('out', 'leak', 0.9)] },
         tool_call: { rules: [kw('tc', 'rm -rf', 0.9)] },

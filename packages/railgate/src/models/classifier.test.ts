@@ -134,9 +134,7 @@ function randomModel(dim: number): Classifier {
 /** Straightforward reference: every window's mean embedding through the two layers, max per main head. */
 function reference(model: Classifier, text: string): { logit: number; start: number }[] {
   const { dim, hidden, window } = model.header;
-  const { embeddings, rowScales, w1, b1, w2, b2 } = (
-    model as unknown as { weights: ReturnType<typeof decodeModel>['weights'] }
-  ).weights;
+  const { embeddings, rowScales, w1, b1, w2, b2 } = model.weights;
   const stream = extractFeatures(text, model.header.features);
   const hiddenOf = (from: number, to: number): number[] => {
     const mean = new Array<number>(dim).fill(0);

@@ -139,7 +139,8 @@ export class Classifier {
 
   constructor(
     readonly header: ModelHeader,
-    private readonly weights: ModelWeights,
+    /** The dequantization inputs, read-only: for tests and tools that check inference against a reference. */
+    readonly weights: ModelWeights,
   ) {
     this.heads = header.heads;
     this.headIndex = new Map(header.heads.map((h, i) => [h, i]));
