@@ -51,3 +51,10 @@ export function saveResult(name, data) {
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...data }, null, 2)}\n`);
   return file.pathname;
 }
+
+/** Precision, recall and F1 from confusion counts (0 where a denominator is empty). */
+export function prf({ tp, fp, fn }) {
+  const precision = tp / (tp + fp || 1);
+  const recall = tp / (tp + fn || 1);
+  return { precision, recall, f1: (2 * precision * recall) / (precision + recall || 1) };
+}

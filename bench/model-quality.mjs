@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { applyTransform, createGuard, TRANSFORM_IDS } from '../packages/railgate/dist/index.js';
 import { loadRows, railOf } from './data.mjs';
 import { loadLookalikes } from './fixtures/lookalikes/lookalikes.mjs';
-import { fmt, machine, saveResult, table } from './lib.mjs';
+import { fmt, machine, prf, saveResult, table } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const sampleSize = args.includes('--sample') ? Number(args[args.indexOf('--sample') + 1]) : 600;
@@ -47,11 +47,6 @@ function firedHalves(verdict) {
 }
 
 const rate = (k, n) => (n === 0 ? Number.NaN : k / n);
-const prf = ({ tp, fp, fn }) => {
-  const precision = tp / (tp + fp || 1);
-  const recall = tp / (tp + fn || 1);
-  return { precision, recall, f1: (2 * precision * recall) / (precision + recall || 1) };
-};
 
 // ---- 1. dev split
 const dev = loadRows().filter(

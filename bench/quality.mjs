@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { createGuard } from '../packages/railgate/dist/index.js';
 import { loadRows, railOf } from './data.mjs';
-import { fmt, machine, saveResult, table } from './lib.mjs';
+import { fmt, machine, prf, saveResult, table } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const policyName = args.includes('--policy') ? args[args.indexOf('--policy') + 1] : 'default';
@@ -65,11 +65,6 @@ for (const row of rows) {
 }
 const seconds = (performance.now() - t0) / 1000;
 
-const prf = ({ tp, fp, fn }) => {
-  const precision = tp / (tp + fp || 1);
-  const recall = tp / (tp + fn || 1);
-  return { precision, recall, f1: (2 * precision * recall) / (precision + recall || 1) };
-};
 const overall = prf({ tp, fp, fn });
 const injectionPrf = prf({ tp: injection.tp, fp, fn: injection.fn });
 const naivePrf = prf(naive);

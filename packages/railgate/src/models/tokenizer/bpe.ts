@@ -8,6 +8,7 @@ import type { Aligned } from './aligned.js';
 import { rangeOf } from './aligned.js';
 import { TokenizerError } from './errors.js';
 import type { TokenModel, TokenSink } from './models.js';
+import { vocabMap } from './vocab.js';
 
 type Json = Record<string, unknown>;
 
@@ -269,21 +270,7 @@ function mergeList(config: Json, path: string): Array<[string, string]> {
 
 /** Compiles a `{"type": "BPE"}` model section. Dropout is a training-time device and is not applied. */
 export function bpe(config: Json, path: string): TokenModel {
-  const vocab = config.vocab;
-  if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) {
-    throw new TokenizerError('TOKENIZER_INVALID', 'expected an object of token → id', `${path}.vocab`);
-  }
-  const map = new Map<string, number>();
-  for (const [token, id] of Object.entries(vocab as Json)) {
-    if (!Number.isInteger(id) || (id as number) < 0) {
-      throw new TokenizerError(
-        'TOKENIZER_INVALID',
-        `id of ${JSON.stringify(token)} is not an integer`,
-        `${path}.vocab`,
-      );
-    }
-    map.set(token, id as number);
-  }
+  const map = vocabMap(config, path);
   let unkId: number | undefined;
   if (typeof config.unk_token === 'string') {
     unkId = map.get(config.unk_token);

@@ -7,6 +7,7 @@
 import { type Aligned, rangeOf } from './aligned.js';
 import { bpe } from './bpe.js';
 import { TokenizerError } from './errors.js';
+import { vocabMap } from './vocab.js';
 
 /** Where a model writes tokens: id and the input range the token covers. */
 export interface TokenSink {
@@ -116,21 +117,7 @@ class WordPiece implements TokenModel {
 }
 
 function wordPiece(config: Json, path: string): TokenModel {
-  const vocab = config.vocab;
-  if (!vocab || typeof vocab !== 'object' || Array.isArray(vocab)) {
-    throw new TokenizerError('TOKENIZER_INVALID', 'expected an object of token → id', `${path}.vocab`);
-  }
-  const map = new Map<string, number>();
-  for (const [token, id] of Object.entries(vocab as Json)) {
-    if (!Number.isInteger(id) || (id as number) < 0) {
-      throw new TokenizerError(
-        'TOKENIZER_INVALID',
-        `id of ${JSON.stringify(token)} is not an integer`,
-        `${path}.vocab`,
-      );
-    }
-    map.set(token, id as number);
-  }
+  const map = vocabMap(config, path);
   const unkToken = typeof config.unk_token === 'string' ? config.unk_token : '[UNK]';
   const unkId = map.get(unkToken);
   if (unkId === undefined) {
