@@ -13,6 +13,7 @@ import { type EffectivePolicy, loadPolicy, type PolicyInput } from './policy.js'
 import {
   type CompiledRail,
   type CompiledRule,
+  inRunOrder,
   type PolicyMeta,
   refusedVerdict,
   runRailAsync,
@@ -116,7 +117,7 @@ function compile(policy: EffectivePolicy, scanners: Map<string, Scanner<unknown>
         ]);
       }
     });
-    compiled.set(rail, { rail, config, rules, async: rules.some((r) => r.async) });
+    compiled.set(rail, { rail, config, rules: inRunOrder(rules), async: rules.some((r) => r.async) });
   }
   return compiled;
 }

@@ -20,6 +20,7 @@ export interface CompiledRule {
 export interface CompiledRail {
   rail: Rail;
   config: EffectiveRail;
+  /** In run order (see inRunOrder). */
   rules: CompiledRule[];
   /** True when any rule is asynchronous. */
   async: boolean;
@@ -188,8 +189,8 @@ function gateOpen(rule: CompiledRule, outcomes: readonly Outcome[]): boolean {
   return best >= when.band[0] && best < when.band[1];
 }
 
-/** Ungated rules first (in policy order), then gated ones, which need their gate's outcome. */
-function inRunOrder(rules: readonly CompiledRule[]): CompiledRule[] {
+/** Ungated rules first (in policy order), then gated ones, which need their gate's outcome. Done once, at compile. */
+export function inRunOrder(rules: readonly CompiledRule[]): CompiledRule[] {
   return [...rules.filter((r) => !r.rule.when), ...rules.filter((r) => r.rule.when)];
 }
 
@@ -199,7 +200,7 @@ export function runRailSync(compiled: CompiledRail, subject: Subject, views: Vie
   const tally = new Tally(compiled.config);
   const outcomes: Outcome[] = [];
   const sequential = compiled.config.mode === 'sequential';
-  for (const rule of inRunOrder(compiled.rules)) {
+  for (const rule of compiled.rules) {
     if (!gateOpen(rule, outcomes)) {
       tally.skip(rule.rule);
       continue;
@@ -227,7 +228,7 @@ export async function runRailAsync(
   const tally = new Tally(compiled.config);
   const outcomes: Outcome[] = [];
   if (compiled.config.mode === 'sequential') {
-    for (const rule of inRunOrder(compiled.rules)) {
+    for (const rule of compiled.rules) {
       if (!gateOpen(rule, outcomes)) {
         tally.skip(rule.rule);
         continue;
