@@ -26,7 +26,9 @@ import {
   loadRows,
   MAIN_HEADS,
   rowWeights,
+  TEMPLATED_HOWTO,
 } from './train/data.mjs';
+import { everydayHowTo } from './train/howto.mjs';
 import { auc, fitPlatt, rates, sigmoid, thresholdAtFpr } from './train/metrics.mjs';
 import { createRng, TrainModel } from './train/model.mjs';
 import { templatedNegatives } from './train/templates.mjs';
@@ -56,7 +58,7 @@ const SETTINGS = {
   hidden: Number(args.hidden ?? 32),
   window: { size: Number(args.window ?? 32), stride: Number(args.stride ?? 16) },
   epochs: Number(args.epochs ?? 8),
-  seed: Number(args.seed ?? 1),
+  seed: Number(args.seed ?? 3),
   cap: 1500,
   positiveShare: 0.5,
   dropout: 0.1,
@@ -73,7 +75,9 @@ const SETTINGS = {
   /** Weight of a hand-written hard case relative to a public row. */
   hardCaseWeight: Number(args['hard-case-weight'] ?? 2),
   /** Templated everyday "ignore the typo" / "act as a tutor" prompts added as hard negatives. */
-  templatedNegatives: Number(args.templated ?? 400),
+  templatedNegatives: Number(args.templated ?? 600),
+  /** Templated everyday how-to questions (scripts/train/howto.mjs) added as hard negatives. */
+  everydayHowTo: Number(args.howto ?? 2000),
   /** Benign false-positive rate allowed on dev rows of real user traffic, per head (see REAL_USER). */
   realUserFpr: Number(args['real-user-fpr'] ?? 0.015),
 };
@@ -123,7 +127,12 @@ if (SETTINGS.hardCases) {
     folder: HARD_CASES,
     dev: false,
   }));
-  for (const row of [...loadHardCases(resolve(here, 'train/hard-cases.jsonl')), ...templated]) {
+  const howTo = everydayHowTo(createRng(SETTINGS.seed + 31), SETTINGS.everydayHowTo).map((r) => ({
+    ...r,
+    folder: TEMPLATED_HOWTO,
+    dev: false,
+  }));
+  for (const row of [...loadHardCases(resolve(here, 'train/hard-cases.jsonl')), ...templated, ...howTo]) {
     if (seen.has(row.text)) continue;
     seen.add(row.text);
     all.push(row);

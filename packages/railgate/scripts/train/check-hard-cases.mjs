@@ -9,8 +9,15 @@ import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { everydayHowTo } from './howto.mjs';
+import { createRng } from './model.mjs';
+import { templatedNegatives } from './templates.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// The defaults of train.mjs (seed 3, --templated 600, --howto 2000): the rows a default training run adds.
+const TRAIN_SEED = 3;
+const TEMPLATED_COUNT = 600;
+const HOWTO_COUNT = 2000;
 const HARD_CASES_FILE = join(here, 'hard-cases.jsonl');
 const LOOKALIKES_FILE = resolve(here, '../../../../bench/fixtures/lookalikes/lookalikes.jsonl');
 const SHINGLE = 6;
@@ -177,13 +184,25 @@ function countProblems(rows) {
   return problems;
 }
 
+/**
+ * A templated row's question frame ("what's the best way to …", "I want you to act as …") is stock wording
+ * that everyone's prompts share; a run counts as copied only when most of its words are the row's own.
+ */
+function mostlyStock(shingle, frameWords) {
+  if (frameWords.size === 0) return false;
+  const runWords = shingle.replace(/^whole:/, '').split(' ');
+  return runWords.filter((w) => frameWords.has(w)).length * 2 >= runWords.length;
+}
+
 /** Index from shingle to the hard-case lines that contain it, so a large corpus is streamed once. */
 function shingleIndex(rows) {
   const index = new Map();
   for (const row of rows) {
+    const stock = new Set(row.frame ? words(row.frame.replace(/\{(task|role)\}/, '')) : []);
     for (const probe of new Set(shingles(row.text))) {
+      if (mostlyStock(probe, stock)) continue;
       const lines = index.get(probe) ?? [];
-      lines.push(row.line);
+      lines.push(row.where ?? `hard-cases.jsonl:${row.line}`);
       index.set(probe, lines);
     }
   }
@@ -208,9 +227,7 @@ async function overlapsWith(file, label, index) {
       }
     }
   }
-  return [...found]
-    .sort(([a], [b]) => a - b)
-    .map(([line, shingle]) => `hard-cases.jsonl:${line}: shares "${shingle}" with ${label}`);
+  return [...found].map(([where, shingle]) => `${where}: shares "${shingle}" with ${label}`);
 }
 
 function dataFiles(dataDir) {
@@ -224,7 +241,15 @@ async function main() {
   const dataDir = resolve(dataDirFromArgs(process.argv.slice(2)) ?? resolve(here, '../../../../../shared/data'));
   const { rows, problems } = readHardCases();
   problems.push(...countProblems(rows));
-  const index = shingleIndex(rows);
+  // The templated rows train the model too, so they must not copy the evaluation sets either.
+  const templated = [
+    ...templatedNegatives(createRng(TRAIN_SEED + 29), TEMPLATED_COUNT).map((r) => ({
+      ...r,
+      where: `templates.mjs "${r.text}"`,
+    })),
+    ...everydayHowTo(createRng(TRAIN_SEED + 31), HOWTO_COUNT).map((r) => ({ ...r, where: `howto.mjs "${r.text}"` })),
+  ];
+  const index = shingleIndex([...rows, ...templated]);
 
   if (existsSync(LOOKALIKES_FILE)) {
     problems.push(...(await overlapsWith(LOOKALIKES_FILE, 'the look-alike evaluation set', index)));
@@ -274,7 +299,9 @@ async function main() {
     console.error(`\n${problems.length} problem(s):\n${problems.join('\n')}`);
     process.exit(1);
   }
-  console.log('ok: schema valid, no duplicates, no shared 6-word shingle with the evaluation set or the datasets');
+  console.log(
+    'ok: schema valid, no duplicates; hard cases and templated rows share no 6-word shingle with the evaluation set or the datasets',
+  );
 }
 
 await main();

@@ -49,6 +49,13 @@ export function loadRows(dataDir) {
 export const HARD_CASES = 'railgate-hard-cases';
 
 /**
+ * Folder name of the templated everyday how-to questions (train/howto.mjs). Kept apart from the hard cases
+ * so the per-folder cap weighs them as their own source: pooled, two thousand how-to rows would dilute the
+ * hand-written hard negatives ("ignore the previous typo") and the model forgot those.
+ */
+export const TEMPLATED_HOWTO = 'railgate-templated-howto';
+
+/**
  * The hand-written hard cases: benign look-alikes and plain-intent attacks the public data lacks. They
  * only ever train (never dev), so dev figures stay about the public sources.
  */

@@ -30,7 +30,15 @@ export interface ModelFindingOptions {
    * the rule's threshold in charge, for scanners whose only opinion is the model's.
    */
   threshold?: number | 'rule';
+  /**
+   * Texts with fewer tokens than this get no finding from this head: there is too little text for its
+   * opinion to mean anything at its (low) calibrated threshold. See `model_min_tokens`.
+   */
+  minTokens?: number;
 }
+
+/** Longest text whose tokens are counted for `minTokens`; anything longer has enough of them. */
+const SHORT_TEXT_CHARS = 160;
 
 /**
  * Defaults of a model-only scanner: its rule threshold, when the policy sets none, is the head's
@@ -52,6 +60,7 @@ export function classifierFor(enabled: boolean): Classifier | null {
 }
 
 export function modelFinding(classifier: Classifier, views: Views, options: ModelFindingOptions): Finding | null {
+  if (options.minTokens && tooShort(classifier, views, options.minTokens)) return null;
   const best = subjectScores(views, classifier).get(options.head);
   if (!best) return null;
   const score = Math.round(best.score * 1000) / 1000;
@@ -63,4 +72,9 @@ export function modelFinding(classifier: Classifier, views: Views, options: Mode
     threshold,
     evidence: `classifier ${options.head} ${best.score.toFixed(3)} (fires at ${threshold})`,
   };
+}
+
+function tooShort(classifier: Classifier, views: Views, minTokens: number): boolean {
+  const text = views.skeleton.text;
+  return text.length < SHORT_TEXT_CHARS && classifier.tokens(text).count < minTokens;
 }

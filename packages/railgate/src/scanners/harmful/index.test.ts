@@ -60,7 +60,7 @@ describe('harmful', () => {
 
   it('sends a self-harm disclosure to review instead of a block; other labels keep the rule action', () => {
     const strictish = new Guard({
-      policy: { id: 's', rails: { input: { rules: [{ id: 'harmful', scanner: 'harmful', threshold: 0.9 }] } } },
+      policy: { id: 's', rails: { input: { rules: [{ id: 'harmful', scanner: 'harmful', threshold: 0.8 }] } } },
     });
     const disclosure = strictish.checkSync({ text: 'I want to kill myself', rail: 'input' });
     expect([disclosure.allowed, disclosure.action, disclosure.findings[0]?.label]).toEqual([
@@ -71,7 +71,7 @@ describe('harmful', () => {
     const walls = new Guard({
       policy: {
         id: 'w',
-        rails: { input: { rules: [{ id: 'harmful', scanner: 'harmful', threshold: 0.9, params: { labels: {} } }] } },
+        rails: { input: { rules: [{ id: 'harmful', scanner: 'harmful', threshold: 0.8, params: { labels: {} } }] } },
       },
     });
     expect(walls.checkSync({ text: 'I want to kill myself', rail: 'input' }).action).toBe('block');

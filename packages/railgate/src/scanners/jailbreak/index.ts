@@ -38,6 +38,12 @@ export const jailbreakParams = z.strictObject({
   /** Score of an extra phrase on its own. */
   extra_phrase_weight: z.number().min(0).max(1).default(0.9),
   ...modelParams,
+  /**
+   * The model half stays silent on texts of fewer tokens (words, numbers, punctuation runs, CJK
+   * characters): none of the 223 public dev jailbreaks is that short, while the
+   * head's low threshold fires on short disclosures and questions ("I want to kill myself").
+   */
+  model_min_tokens: z.number().int().min(0).max(1000).default(8),
 });
 
 export type JailbreakParams = z.infer<typeof jailbreakParams>;
@@ -57,6 +63,7 @@ export const jailbreakScanner: Scanner<JailbreakParams> = {
       category: 'jailbreak',
       label: 'MODEL_JAILBREAK',
       threshold: params.model_threshold,
+      minTokens: params.model_min_tokens,
     };
     return (subject, views) => {
       const findings: Finding[] = [];
