@@ -11,6 +11,7 @@ import { RAILS } from '../engine/types.js';
 import { runDemo } from './demo.js';
 import { explainPolicy, listScanners, validatePolicies } from './policy.js';
 import { type CliIO, processIO, scanCommand } from './scan.js';
+import { auditVerifyCommand, keysCreateCommand, serveCommand } from './serve.js';
 
 export const EXIT = { allowed: 0, blocked: 1, usage: 2 } as const;
 
@@ -62,6 +63,39 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
     .command('demo')
     .description('scan a few example prompts with the default policy and explain the verdicts')
     .action(async () => setCode(await runDemo(io)));
+
+  const storeOption = () =>
+    new Option('--store <path>', 'SQLite file of the gateway').default(process.env.RAILGATE_STORE ?? 'railgate.db');
+  cli
+    .command('serve')
+    .description('run the gateway (OpenAI-compatible proxy and /v1/guard) on an embedded SQLite store')
+    .option('--port <n>', 'port to listen on', process.env.PORT ?? '8787')
+    .option('--host <addr>', 'address to listen on', process.env.RAILGATE_HOST ?? '127.0.0.1')
+    .addOption(storeOption())
+    .option(
+      '--upstream <url>',
+      'OpenAI-compatible base URL',
+      process.env.RAILGATE_UPSTREAM ?? 'https://api.openai.com/v1',
+    )
+    .option('--upstream-key-env <name>', 'environment variable holding the upstream API key', 'OPENAI_API_KEY')
+    .option('--upstream-timeout-ms <n>', 'upstream timeout', '60000')
+    .action(async (options) => setCode(await serveCommand(options, io)));
+
+  const keys = cli.command('keys').description('API keys of gateway tenants');
+  keys
+    .command('create')
+    .description('create an API key (and the tenant, if new); the key is printed once')
+    .requiredOption('--tenant <id>', 'tenant id')
+    .option('--policy <preset|json>', 'policy of a new tenant', 'default')
+    .addOption(storeOption())
+    .action(async (options) => setCode(await keysCreateCommand(options, io)));
+
+  const audit = cli.command('audit').description('the gateway audit log');
+  audit
+    .command('verify')
+    .description('check the hash chain of the decision log; exit 1 when a record was altered or deleted')
+    .addOption(storeOption())
+    .action(async (options) => setCode(await auditVerifyCommand(options, io)));
 
   return cli;
 }

@@ -1,0 +1,106 @@
+/**
+ * A local stand-in for an OpenAI-compatible model server: a real HTTP server on 127.0.0.1 that answers
+ * chat completions (JSON or SSE, split into the chunks the test chooses) and can misbehave on request.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Behaviour =
+  | { kind: 'answer'; text: string; chunks?: string[]; chunkDelayMs?: number }
+  | { kind: 'status'; status: number; body: string }
+  | { kind: 'malformed' }
+  | { kind: 'slow'; delayMs: number };
+
+export interface StubUpstream {
+  baseUrl: string;
+  requests: Array<{ path: string; body: Record<string, unknown> }>;
+  /** Streams the client closed before the end. */
+  aborted: number;
+  behave(next: Behaviour): void;
+  close(): Promise<void>;
+}
+
+function completion(text: string, model: string): unknown {
+  return {
+    id: 'chatcmpl-stub',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop', logprobs: null }],
+    usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
+  };
+}
+
+function chunk(delta: Record<string, unknown>, model: string, finish: string | null = null): string {
+  const body = {
+    id: 'chatcmpl-stub',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+  };
+  return `data: ${JSON.stringify(body)}\n\n`;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let raw = '';
+  for await (const piece of req) raw += piece;
+  return JSON.parse(raw) as Record<string, unknown>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startStubUpstream(): Promise<StubUpstream> {
+  let behaviour: Behaviour = { kind: 'answer', text: 'Hello from the stub.' };
+  const stub: StubUpstream = {
+    baseUrl: '',
+    requests: [],
+    aborted: 0,
+    behave(next) {
+      behaviour = next;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const body = await readBody(req);
+    stub.requests.push({ path: req.url ?? '', body });
+    const model = typeof body.model === 'string' ? body.model : 'stub-model';
+    const current = behaviour;
+    if (current.kind === 'status') {
+      res.writeHead(current.status, { 'content-type': 'application/json' }).end(current.body);
+      return;
+    }
+    if (current.kind === 'malformed') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices": [');
+      return;
+    }
+    if (current.kind === 'slow') {
+      await sleep(current.delayMs);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion('late', model)));
+      return;
+    }
+    if (body.stream !== true) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(current.text, model)));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    let closed = false;
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        closed = true;
+        stub.aborted++;
+      }
+    });
+    res.write(chunk({ role: 'assistant', content: '' }, model));
+    for (const piece of current.chunks ?? [current.text]) {
+      if (closed) return;
+      res.write(chunk({ content: piece }, model));
+      if (current.chunkDelayMs) await sleep(current.chunkDelayMs);
+    }
+    res.write(chunk({}, model, 'stop'));
+    res.end('data: [DONE]\n\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stub.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  return stub;
+}
