@@ -1,5 +1,6 @@
 /** Starting and stopping the gateway as a Node HTTP server. */
 import { type ServerType, serve } from '@hono/node-server';
+import { pino } from 'pino';
 import { AuditWriter } from './audit/writer.js';
 import { ensureFirstTenant } from './bootstrap.js';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway/app.js';
@@ -12,6 +13,8 @@ export interface ServeOptions extends Omit<GatewayOptions, 'store' | 'audit'> {
   port?: number;
   host?: string;
   log?: (line: string) => void;
+  /** With a level (`info`, `warn`, …), JSON request logs go to stderr through pino. */
+  logLevel?: string;
 }
 
 export interface RunningGateway {
@@ -40,7 +43,9 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const audit = new AuditWriter(store, {
     onError: (error) => log(`audit write failed, will retry: ${(error as Error).message}`),
   });
-  const gateway = createGateway({ ...options, store, audit });
+  const logger =
+    options.logger ?? (options.logLevel ? pino({ level: options.logLevel }, pino.destination(2)) : undefined);
+  const gateway = createGateway({ ...options, store, audit, ...(logger ? { logger } : {}) });
   const host = options.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: gateway.app.fetch, port: options.port ?? 8787, hostname: host }, () => resolve(s));

@@ -79,6 +79,17 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
     )
     .option('--upstream-key-env <name>', 'environment variable holding the upstream API key', 'OPENAI_API_KEY')
     .option('--upstream-timeout-ms <n>', 'upstream timeout', '60000')
+    .option(
+      '--anthropic-upstream <url>',
+      'Anthropic base URL for /v1/messages',
+      process.env.RAILGATE_ANTHROPIC_UPSTREAM ?? 'https://api.anthropic.com',
+    )
+    .option('--anthropic-key-env <name>', 'environment variable holding the Anthropic API key', 'ANTHROPIC_API_KEY')
+    .option(
+      '--log-level <level>',
+      "JSON request logs on stderr: info, warn, error or 'off'",
+      process.env.RAILGATE_LOG_LEVEL ?? 'info',
+    )
     .action(async (options) => setCode(await serveCommand(options, io)));
 
   const keys = cli.command('keys').description('API keys of gateway tenants');

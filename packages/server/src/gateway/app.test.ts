@@ -280,3 +280,46 @@ describe('/v1/guard, tenants and the audit chain', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('/metrics and logs', () => {
+  it('counts requests, decisions and fired rules, and reports the audit queue', async () => {
+    await post('/v1/guard', JSON.stringify({ text: INJECTION }));
+    const res = await fetch(`${gw.url}/metrics`);
+    const text = await res.text();
+    expect(res.status).toBe(200);
+    expect(text).toMatch(/railgate_requests_total\{route="\/v1\/guard",status="200"\} \d+/);
+    expect(text).toMatch(/railgate_decisions_total\{rail="input",action="block"\} \d+/);
+    expect(text).toMatch(/railgate_rule_fired_total\{rule="prompt-injection",action="block"\} \d+/);
+    expect(text).toMatch(/railgate_rule_latency_seconds_bucket\{le="0\.001",rule="pii"\} \d+/);
+    expect(text).toMatch(/railgate_upstream_latency_seconds_count\{api="openai",outcome="ok"\} \d+/);
+    expect(text).toContain('railgate_audit_queue_depth');
+    expect(text).not.toContain('tenant');
+  });
+
+  it('logs one JSON line per request with the decision, and no text or key', async () => {
+    const lines: string[] = [];
+    const { pino } = await import('pino');
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const logged = await startGateway({
+      store: join(dir, 'logs.db'),
+      port: 0,
+      upstream: { baseUrl: stub.baseUrl },
+      logger,
+    });
+    try {
+      const res = await fetch(`${logged.url}/v1/guard`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${logged.firstKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: `call me, my card is ${CARD}` }),
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await logged.close();
+    }
+    const entry = JSON.parse(lines.at(-1) as string) as Record<string, unknown>;
+    expect([entry.msg, entry.route, entry.status, entry.tenant]).toEqual(['request', '/v1/guard', 200, 'default']);
+    const all = lines.join('\n');
+    expect(all).not.toContain(CARD);
+    expect(all).not.toContain(logged.firstKey as string);
+  });
+});

@@ -12,7 +12,10 @@ export type Behaviour =
   | { kind: 'slow'; delayMs: number };
 
 export interface StubUpstream {
+  /** OpenAI-style base URL (ends in /v1). */
   baseUrl: string;
+  /** Server root, the Anthropic-style base URL (the client adds /v1/messages). */
+  root: string;
   requests: Array<{ path: string; body: Record<string, unknown> }>;
   /** Streams the client closed before the end. */
   aborted: number;
@@ -54,6 +57,7 @@ export async function startStubUpstream(): Promise<StubUpstream> {
   let behaviour: Behaviour = { kind: 'answer', text: 'Hello from the stub.' };
   const stub: StubUpstream = {
     baseUrl: '',
+    root: '',
     requests: [],
     aborted: 0,
     behave(next) {
@@ -79,6 +83,10 @@ export async function startStubUpstream(): Promise<StubUpstream> {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion('late', model)));
       return;
     }
+    if (req.url?.endsWith('/messages')) {
+      await anthropicAnswer(res, body, current, () => stub.aborted++);
+      return;
+    }
     if (body.stream !== true) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(current.text, model)));
       return;
@@ -101,6 +109,61 @@ export async function startStubUpstream(): Promise<StubUpstream> {
     res.end('data: [DONE]\n\n');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stub.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  stub.root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stub.baseUrl = `${stub.root}/v1`;
   return stub;
+}
+
+function anthropicMessage(text: string, model: string): Record<string, unknown> {
+  return {
+    id: 'msg_stub',
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: text === '' ? [] : [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: 5, output_tokens: 7 },
+  };
+}
+
+function event(type: string, data: Record<string, unknown>): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+}
+
+/** The Anthropic Messages API: one text block, streamed as message_start … message_stop when asked. */
+async function anthropicAnswer(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  current: Extract<Behaviour, { kind: 'answer' }>,
+  onAbort: () => void,
+): Promise<void> {
+  const model = typeof body.model === 'string' ? body.model : 'stub-model';
+  if (body.stream !== true) {
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify(anthropicMessage(current.text, model)));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  let closed = false;
+  res.on('close', () => {
+    if (!res.writableFinished) {
+      closed = true;
+      onAbort();
+    }
+  });
+  res.write(event('message_start', { message: { ...anthropicMessage('', model), stop_reason: null } }));
+  res.write(event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
+  res.write(event('ping', {}));
+  for (const piece of current.chunks ?? [current.text]) {
+    if (closed) return;
+    res.write(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }));
+    if (current.chunkDelayMs) await sleep(current.chunkDelayMs);
+  }
+  res.write(event('content_block_stop', { index: 0 }));
+  res.write(
+    event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 7 } }),
+  );
+  res.end(event('message_stop', {}));
 }

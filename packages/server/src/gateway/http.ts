@@ -1,0 +1,124 @@
+/** HTTP plumbing shared by the API routes: bodies, headers, SSE parsing, upstream calls, audit records. */
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+import type { Verdict } from 'railgate';
+import type { DecisionRecord, Tenant } from '../store/types.js';
+import { GatewayError } from './errors.js';
+
+export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new GatewayError(400, 'invalid_request_error', 'request body is not valid JSON', 'invalid_json');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new GatewayError(400, 'invalid_request_error', 'request body must be a JSON object', 'invalid_json');
+  }
+  return body as Record<string, unknown>;
+}
+
+export function setDecisionHeaders(c: Context, action: string, fired: string[], decisionId: string): void {
+  c.header('x-railgate-decision', action);
+  c.header('x-railgate-findings', [...new Set(fired)].join(','));
+  c.header('x-railgate-decision-id', decisionId);
+}
+
+export interface SseEvent {
+  event: string | null;
+  data: string;
+}
+
+/** Server-sent events of a response body, one at a time (comments and empty events skipped). */
+export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value.replace(/\r\n/g, '\n');
+      let cut = buffer.indexOf('\n\n');
+      while (cut >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        cut = buffer.indexOf('\n\n');
+        let event: string | null = null;
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event:')) event = line.slice(6).trim();
+          else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+        }
+        if (data.length > 0) yield { event, data: data.join('\n') };
+      }
+    }
+  } finally {
+    // Stops the upstream body when the consumer stops early (client gone, or a block).
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+export interface UpstreamCall {
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export async function callUpstream(call: UpstreamCall): Promise<Response> {
+  const timeout = AbortSignal.timeout(call.timeoutMs);
+  try {
+    return await fetch(call.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...call.headers },
+      body: JSON.stringify(call.body),
+      signal: AbortSignal.any([timeout, call.signal]),
+    });
+  } catch (error) {
+    if (timeout.aborted) throw new GatewayError(504, 'timeout_error', 'the upstream model did not answer in time');
+    throw new GatewayError(502, 'upstream_error', `the upstream model is unreachable (${(error as Error).message})`);
+  }
+}
+
+export async function upstreamJson(response: Response): Promise<Record<string, unknown>> {
+  const text = await response.text();
+  if (!response.ok) throw new GatewayError(502, 'upstream_error', `the upstream model answered ${response.status}`);
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new GatewayError(502, 'upstream_error', 'the upstream model answered with malformed JSON');
+}
+
+export async function ensureStreamOk(response: Response): Promise<ReadableStream<Uint8Array>> {
+  if (response.ok && response.body) return response.body;
+  await response.body?.cancel();
+  throw new GatewayError(502, 'upstream_error', `the upstream model answered ${response.status}`);
+}
+
+export function decisionRecord(tenant: Tenant, verdict: Verdict, text: string): DecisionRecord {
+  const scores: Record<string, number> = {};
+  for (const f of verdict.findings) scores[f.rule] = Math.max(scores[f.rule] ?? 0, f.score);
+  return {
+    decision_id: verdict.decision_id,
+    tenant_id: tenant.id,
+    rail: verdict.rail,
+    action: verdict.action,
+    rules: verdict.fired_rules,
+    scores,
+    latency_us: Math.round(verdict.latency_us.total),
+    policy_id: verdict.policy.id,
+    policy_version: verdict.policy.version,
+    text_sha256: createHash('sha256').update(text).digest('hex'),
+    // Raw text only when the tenant asked for it, and then as the policy masked it.
+    text: tenant.store_text ? (verdict.masked_text ?? text) : null,
+    created_at: new Date().toISOString(),
+  };
+}
+
+export function sse(data: unknown, event?: string): string {
+  return `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+}
