@@ -4,7 +4,7 @@ import type { Store, Tenant } from './store/types.js';
 
 export async function createTenantWithKey(
   store: Store,
-  input: { id: string; name?: string; policy?: string; store_text?: boolean },
+  input: { id: string; name?: string; policy?: string; store_text?: boolean; pseudonymize?: boolean },
 ): Promise<{ tenant: Tenant; key: string }> {
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(input.id)) {
     throw new Error(`tenant id '${input.id}' must be 1-63 lowercase letters, digits, '-' or '_'`);
@@ -14,6 +14,7 @@ export async function createTenantWithKey(
     name: input.name ?? input.id,
     policy: input.policy ?? 'default',
     store_text: input.store_text ?? false,
+    pseudonymize: input.pseudonymize ?? false,
   });
   const key = await issueKey(store, tenant.id);
   return { tenant, key };

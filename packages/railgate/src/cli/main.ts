@@ -98,6 +98,8 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
     .description('create an API key (and the tenant, if new); the key is printed once')
     .requiredOption('--tenant <id>', 'tenant id')
     .option('--policy <preset|json>', 'policy of a new tenant', 'default')
+    .option('--pseudonymize', 'new tenant: replace PII in prompts by placeholders and restore it in answers')
+    .option('--store-text', 'new tenant: keep the (policy-masked) text of its decisions in the audit log')
     .addOption(storeOption())
     .action(async (options) => setCode(await keysCreateCommand(options, io)));
 

@@ -24,7 +24,10 @@ interface ServerModule {
   }): Promise<{ url: string; firstKey: string | null; close(): Promise<void> }>;
   openStore(spec: string): ServerStore;
   issueKey(store: ServerStore, tenantId: string): Promise<string>;
-  createTenantWithKey(store: ServerStore, input: { id: string; policy?: string }): Promise<{ key: string }>;
+  createTenantWithKey(
+    store: ServerStore,
+    input: { id: string; policy?: string; pseudonymize?: boolean; store_text?: boolean },
+  ): Promise<{ key: string }>;
   verifyChain(rows: unknown[]): Array<{ seq: number; decision_id: string; problem: string }>;
 }
 

@@ -8,6 +8,7 @@ import type { Message } from 'railgate';
 import { type Env, firedRules, type RouteContext } from './context.js';
 import { errorBody, GatewayError } from './errors.js';
 import { ensureStreamOk, jsonBody, setDecisionHeaders, sse, sseEvents, upstreamJson } from './http.js';
+import { Pseudonymizer } from './pseudonymize.js';
 import { StreamGuard } from './stream-guard.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
@@ -25,7 +26,8 @@ export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
     const body = await jsonBody(c);
     if (!Array.isArray(body.messages)) throw new GatewayError(400, 'invalid_request_error', 'messages: field required');
     const guard = ctx.guardFor(tenant);
-    const messages = body.messages as Message[];
+    const pseudo = tenant.pseudonymize ? new Pseudonymizer() : null;
+    const messages = pseudo ? pseudo.apply(body.messages as Message[]) : (body.messages as Message[]);
     const input = await guard.check({ messages, tenant: tenant.id });
     ctx.recordConversation(tenant, input, messages);
     const inputFired = firedRules(input);
@@ -33,7 +35,7 @@ export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
       setDecisionHeaders(c, 'block', inputFired, input.decision_id);
       return c.json(blocked('request', inputFired), ctx.blockStatus as 400);
     }
-    const forwarded = input.masked_messages ? { ...body, messages: input.masked_messages } : body;
+    const forwarded: Record<string, unknown> = { ...body, messages: input.masked_messages ?? messages };
     const abort = new AbortController();
     const upstream = await ctx.upstream('anthropic', {
       url: `${ctx.anthropic.baseUrl.replace(/\/$/, '')}/v1/messages`,
@@ -49,7 +51,7 @@ export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
       const events = await ensureStreamOk(upstream);
       setDecisionHeaders(c, input.action, inputFired, input.decision_id);
       const output = new StreamGuard(guard, ctx.holdBack, tenant.id);
-      return streamMessages(c, events, abort, output, () => {
+      return streamMessages(c, events, abort, output, pseudo, () => {
         if (output.verdict) ctx.record(tenant, output.verdict, output.text);
       });
     }
@@ -66,7 +68,8 @@ export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
         setDecisionHeaders(c, 'block', fired, verdict.decision_id);
         return c.json(blocked('answer', verdict.fired_rules), ctx.blockStatus as 400);
       }
-      if (verdict.masked_text !== undefined) block.text = verdict.masked_text;
+      const checked = verdict.masked_text ?? block.text;
+      block.text = pseudo ? pseudo.restore(checked) : checked;
       if (verdict.action !== 'allow') action = verdict.action;
     }
     setDecisionHeaders(c, action, fired, input.decision_id);
@@ -88,9 +91,12 @@ function streamMessages(
   body: ReadableStream<Uint8Array>,
   abort: AbortController,
   output: StreamGuard,
+  pseudo: Pseudonymizer | null,
   onDone: () => void,
 ): Response {
   const encoder = new TextEncoder();
+  const restorer = pseudo?.streamRestorer();
+  const visible = (text: string) => (restorer ? restorer.push(text) : text);
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (data: unknown, event: string) => controller.enqueue(encoder.encode(sse(data, event)));
@@ -109,7 +115,8 @@ function streamMessages(
               blockedAt = parsed.index ?? 0;
               break;
             }
-            if (step.release) textDelta(parsed.index ?? 0, step.release);
+            const shown = step.release ? visible(step.release) : '';
+            if (shown) textDelta(parsed.index ?? 0, shown);
             continue;
           }
           if (type === 'content_block_stop' && openText === (parsed.index ?? 0)) {
@@ -119,7 +126,8 @@ function streamMessages(
               blockedAt = openText;
               break;
             }
-            if (last.release) textDelta(openText, last.release);
+            const shown = visible(last.release) + (restorer?.end() ?? '');
+            if (shown) textDelta(openText, shown);
             openText = null;
           }
           send(parsed, type);

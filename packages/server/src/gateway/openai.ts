@@ -4,6 +4,7 @@ import type { Message } from 'railgate';
 import { type Env, firedRules, type RouteContext } from './context.js';
 import { errorBody, GatewayError } from './errors.js';
 import { ensureStreamOk, jsonBody, setDecisionHeaders, sse, sseEvents, upstreamJson } from './http.js';
+import { Pseudonymizer } from './pseudonymize.js';
 import { StreamGuard } from './stream-guard.js';
 
 interface ChatChunk {
@@ -26,7 +27,8 @@ export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
       throw new GatewayError(400, 'invalid_request_error', 'messages must be an array', 'invalid_messages');
     }
     const guard = ctx.guardFor(tenant);
-    const messages = body.messages as Message[];
+    const pseudo = tenant.pseudonymize ? new Pseudonymizer() : null;
+    const messages = pseudo ? pseudo.apply(body.messages as Message[]) : (body.messages as Message[]);
     const input = await guard.check({ messages, tenant: tenant.id });
     ctx.recordConversation(tenant, input, messages);
     const inputFired = firedRules(input);
@@ -34,7 +36,7 @@ export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
       setDecisionHeaders(c, 'block', inputFired, input.decision_id);
       return c.json(blockedBody('request', inputFired), ctx.blockStatus as 400);
     }
-    const forwarded = input.masked_messages ? { ...body, messages: input.masked_messages } : body;
+    const forwarded: Record<string, unknown> = { ...body, messages: input.masked_messages ?? messages };
     const abort = new AbortController();
     const upstream = await ctx.upstream('openai', {
       url: `${ctx.openai.baseUrl.replace(/\/$/, '')}/chat/completions`,
@@ -46,8 +48,8 @@ export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
     if (forwarded.stream === true) {
       const events = await ensureStreamOk(upstream);
       setDecisionHeaders(c, input.action, inputFired, input.decision_id);
-      return streamResponse(c, events, abort, new StreamGuard(guard, ctx.holdBack, tenant.id), (verdictText, v) =>
-        ctx.record(tenant, v, verdictText),
+      return streamResponse(c, events, abort, new StreamGuard(guard, ctx.holdBack, tenant.id), pseudo, (text, v) =>
+        ctx.record(tenant, v, text),
       );
     }
     const answer = (await upstreamJson(upstream)) as ChatCompletion;
@@ -63,7 +65,8 @@ export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
         setDecisionHeaders(c, 'block', fired, verdict.decision_id);
         return c.json(blockedBody('answer', verdict.fired_rules), ctx.blockStatus as 400);
       }
-      if (verdict.masked_text !== undefined && choice.message) choice.message.content = verdict.masked_text;
+      const checked = verdict.masked_text ?? content;
+      if (choice.message) choice.message.content = pseudo ? pseudo.restore(checked) : checked;
       if (verdict.action !== 'allow') action = verdict.action;
     }
     setDecisionHeaders(c, action, fired, input.decision_id);
@@ -85,9 +88,12 @@ function streamResponse(
   body: ReadableStream<Uint8Array>,
   abort: AbortController,
   output: StreamGuard,
+  pseudo: Pseudonymizer | null,
   record: (text: string, verdict: NonNullable<StreamGuard['verdict']>) => void,
 ): Response {
   const encoder = new TextEncoder();
+  const restorer = pseudo?.streamRestorer();
+  const visible = (text: string) => (restorer ? restorer.push(text) : text);
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (data: unknown) => controller.enqueue(encoder.encode(sse(data)));
@@ -116,12 +122,14 @@ function streamResponse(
             blocked = true;
             break;
           }
-          if (step.release) send(text(step.release));
+          const shown = step.release ? visible(step.release) : '';
+          if (shown) send(text(shown));
         }
         if (!blocked) {
           const last = await output.end();
           blocked = last.blocked;
-          if (!blocked && last.release) send(text(last.release));
+          const shown = blocked ? '' : visible(last.release) + (restorer?.end() ?? '');
+          if (shown) send(text(shown));
         }
         if (template) {
           const reason = blocked ? 'content_filter' : (finish ?? 'stop');

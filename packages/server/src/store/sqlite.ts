@@ -12,6 +12,7 @@ interface TenantTable {
   name: string;
   policy: string;
   store_text: number;
+  pseudonymize: number;
   created_at: string;
 }
 
@@ -49,7 +50,7 @@ interface Schema {
 }
 
 function toTenant(row: TenantTable): Tenant {
-  return { ...row, store_text: row.store_text === 1 };
+  return { ...row, store_text: row.store_text === 1, pseudonymize: row.pseudonymize === 1 };
 }
 
 function toDecision(row: Selectable<DecisionTable>): StoredDecision {
@@ -79,6 +80,7 @@ export class SqliteStore implements Store {
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('policy', 'text', (c) => c.notNull())
       .addColumn('store_text', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('pseudonymize', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
     await this.db.schema
@@ -113,12 +115,19 @@ export class SqliteStore implements Store {
     await sql`create index if not exists decisions_tenant on decisions (tenant_id, seq)`.execute(this.db);
   }
 
-  async createTenant(input: { id: string; name: string; policy: string; store_text?: boolean }): Promise<Tenant> {
+  async createTenant(input: {
+    id: string;
+    name: string;
+    policy: string;
+    store_text?: boolean;
+    pseudonymize?: boolean;
+  }): Promise<Tenant> {
     const row: TenantTable = {
       id: input.id,
       name: input.name,
       policy: input.policy,
       store_text: input.store_text ? 1 : 0,
+      pseudonymize: input.pseudonymize ? 1 : 0,
       created_at: new Date().toISOString(),
     };
     await this.db.insertInto('tenants').values(row).execute();

@@ -7,6 +7,8 @@ export interface Tenant {
   policy: string;
   /** Whether the tenant keeps the raw text (PII-masked) of its decisions. */
   store_text: boolean;
+  /** Replace PII in prompts by placeholders before the model sees it, and restore it in the answer. */
+  pseudonymize: boolean;
   created_at: string;
 }
 
@@ -42,7 +44,13 @@ export interface StoredDecision extends DecisionRecord {
 
 export interface Store {
   migrate(): Promise<void>;
-  createTenant(input: { id: string; name: string; policy: string; store_text?: boolean }): Promise<Tenant>;
+  createTenant(input: {
+    id: string;
+    name: string;
+    policy: string;
+    store_text?: boolean;
+    pseudonymize?: boolean;
+  }): Promise<Tenant>;
   getTenant(id: string): Promise<Tenant | undefined>;
   listTenants(): Promise<Tenant[]>;
   addKey(row: Omit<ApiKeyRow, 'created_at' | 'revoked_at'>): Promise<void>;
