@@ -8,5 +8,6 @@ export { createTenantWithKey, ensureFirstTenant, issueKey } from './bootstrap.js
 export { createGateway, type Gateway, type GatewayOptions } from './gateway/app.js';
 export { StreamGuard, type StreamStep } from './gateway/stream-guard.js';
 export { openStore, type RunningGateway, type ServeOptions, startGateway } from './server.js';
+export { PostgresStore } from './store/postgres.js';
 export { SqliteStore } from './store/sqlite.js';
 export type { ApiKeyRow, DecisionRecord, Store, StoredDecision, Tenant } from './store/types.js';

@@ -4,11 +4,12 @@ import { pino } from 'pino';
 import { AuditWriter } from './audit/writer.js';
 import { ensureFirstTenant } from './bootstrap.js';
 import { createGateway, type Gateway, type GatewayOptions } from './gateway/app.js';
+import { PostgresStore } from './store/postgres.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/types.js';
 
 export interface ServeOptions extends Omit<GatewayOptions, 'store' | 'audit'> {
-  /** `sqlite:<path>` / a file path (default `railgate.db`), or an already-open store. */
+  /** A PostgreSQL URL, `sqlite:<path>` / a file path (default `railgate.db`), or an already-open store. */
   store?: string | Store;
   port?: number;
   host?: string;
@@ -29,9 +30,7 @@ export interface RunningGateway {
 }
 
 export function openStore(spec: string): Store {
-  if (/^postgres(ql)?:\/\//.test(spec)) {
-    throw new Error('PostgreSQL stores are not implemented yet; use a SQLite file path');
-  }
+  if (/^postgres(ql)?:\/\//.test(spec)) return new PostgresStore(spec);
   return new SqliteStore(spec.replace(/^sqlite:/, ''));
 }
 

@@ -65,10 +65,12 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
     .action(async () => setCode(await runDemo(io)));
 
   const storeOption = () =>
-    new Option('--store <path>', 'SQLite file of the gateway').default(process.env.RAILGATE_STORE ?? 'railgate.db');
+    new Option('--store <path|url>', 'SQLite file or postgres:// URL of the gateway store').default(
+      process.env.RAILGATE_STORE ?? 'railgate.db',
+    );
   cli
     .command('serve')
-    .description('run the gateway (OpenAI-compatible proxy and /v1/guard) on an embedded SQLite store')
+    .description('run the gateway (OpenAI/Anthropic-compatible proxy and /v1/guard) on SQLite or PostgreSQL')
     .option('--port <n>', 'port to listen on', process.env.PORT ?? '8787')
     .option('--host <addr>', 'address to listen on', process.env.RAILGATE_HOST ?? '127.0.0.1')
     .addOption(storeOption())
