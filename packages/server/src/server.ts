@@ -14,6 +14,11 @@ export interface ServeOptions extends Omit<GatewayOptions, 'store' | 'audit'> {
   port?: number;
   host?: string;
   log?: (line: string) => void;
+  /**
+   * Where audit records wait while the store is down. Default: next to a SQLite file
+   * (`<file>.audit-spool.jsonl`), `railgate-audit-spool.jsonl` in the working directory for PostgreSQL.
+   */
+  auditSpool?: string;
   /** With a level (`info`, `warn`, …), JSON request logs go to stderr through pino. */
   logLevel?: string;
 }
@@ -36,10 +41,18 @@ export function openStore(spec: string): Store {
 
 export async function startGateway(options: ServeOptions): Promise<RunningGateway> {
   const store = typeof options.store === 'object' ? options.store : openStore(options.store ?? 'railgate.db');
-  await store.migrate();
+  await store.migrate().catch((error: Error) => {
+    throw new Error(`cannot open the store: ${error.message}`);
+  });
   const firstKey = await ensureFirstTenant(store);
   const log = options.log ?? (() => undefined);
+  const spoolPath =
+    options.auditSpool ??
+    (typeof options.store === 'string' && !/^postgres(ql)?:/.test(options.store)
+      ? `${options.store.replace(/^sqlite:/, '')}.audit-spool.jsonl`
+      : 'railgate-audit-spool.jsonl');
   const audit = new AuditWriter(store, {
+    spoolPath,
     onError: (error) => log(`audit write failed, will retry: ${(error as Error).message}`),
   });
   const logger =
@@ -58,7 +71,11 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     store,
     firstKey,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive connections would hold close() open; busy ones finish their request first.
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      });
       await audit.close();
       await store.close();
     },

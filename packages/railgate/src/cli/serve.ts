@@ -21,6 +21,7 @@ interface ServerModule {
     anthropic?: { baseUrl: string; apiKey?: string; timeoutMs?: number };
     log?: (line: string) => void;
     logLevel?: string;
+    auditSpool?: string;
   }): Promise<{ url: string; firstKey: string | null; close(): Promise<void> }>;
   openStore(spec: string): ServerStore;
   issueKey(store: ServerStore, tenantId: string): Promise<string>;
@@ -53,6 +54,7 @@ export interface ServeOptions {
   anthropicUpstream: string;
   anthropicKeyEnv: string;
   logLevel: string;
+  auditSpool?: string;
 }
 
 export async function serveCommand(options: ServeOptions, io: CliIO): Promise<number> {
@@ -75,6 +77,7 @@ export async function serveCommand(options: ServeOptions, io: CliIO): Promise<nu
     anthropic: { baseUrl: options.anthropicUpstream, ...(anthropicKey ? { apiKey: anthropicKey } : {}), timeoutMs },
     log: (line) => io.stderr.write(`${line}\n`),
     ...(options.logLevel !== 'off' ? { logLevel: options.logLevel } : {}),
+    ...(options.auditSpool ? { auditSpool: options.auditSpool } : {}),
   });
   io.stdout.write(
     `Railgate gateway on ${running.url} (store ${options.store}; OpenAI upstream ${options.upstream}; Anthropic upstream ${options.anthropicUpstream})\n`,

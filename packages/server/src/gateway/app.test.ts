@@ -323,3 +323,27 @@ describe('/metrics and logs', () => {
     expect(all).not.toContain(logged.firstKey as string);
   });
 });
+
+describe('graceful shutdown', () => {
+  it('lets an in-flight streamed answer finish and writes its decisions before closing', async () => {
+    const db = join(dir, 'shutdown.db');
+    const local = await startGateway({ store: db, port: 0, upstream: { baseUrl: stub.baseUrl } });
+    const pieces = Array.from({ length: 20 }, (_, i) => `part${i} `);
+    stub.behave({ kind: 'answer', text: pieces.join(''), chunks: pieces, chunkDelayMs: 10 });
+    const localClient = new OpenAI({ apiKey: local.firstKey as string, baseURL: `${local.url}/v1`, maxRetries: 0 });
+    const stream = await localClient.chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'count slowly' }],
+      stream: true,
+    });
+    const closing = local.close();
+    let text = '';
+    for await (const part of stream) text += part.choices[0]?.delta?.content ?? '';
+    await closing;
+    expect(text).toBe(pieces.join(''));
+    const store = new SqliteStore(db);
+    const rows = await store.allDecisions();
+    await store.close();
+    expect(rows.map((r) => r.rail)).toEqual(['input', 'output']);
+  });
+});

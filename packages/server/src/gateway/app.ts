@@ -34,6 +34,12 @@ export interface GatewayOptions {
   /** HTTP status of a blocked request. Default 400. */
   blockStatus?: number;
   audit?: AuditWriter;
+  /**
+   * What to do when the audit spool is full (the store has been down long enough to fill it):
+   * `fail_closed` (default) answers 503 to new requests, so no decision goes unrecorded; `fail_open` keeps
+   * serving and counts the records it loses (`railgate_audit_dropped`).
+   */
+  auditOnFull?: 'fail_open' | 'fail_closed';
   /** JSON logs (pino): one line per request, without text or keys. Default: none. */
   logger?: Logger;
 }
@@ -117,9 +123,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.get('/readyz', async (c) => {
     try {
       await store.ping();
-      return c.json({ status: 'ready', audit_queue: audit.depth });
+      return c.json({ status: 'ready', audit_queue: audit.depth, audit_spool_bytes: audit.spooled });
     } catch {
-      return c.json({ status: 'store unavailable', audit_queue: audit.depth }, 503);
+      return c.json({ status: 'store unavailable', audit_queue: audit.depth, audit_spool_bytes: audit.spooled }, 503);
     }
   });
 
@@ -133,6 +139,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     }),
   );
   app.use('/v1/*', async (c, next) => {
+    if (audit.full && options.auditOnFull !== 'fail_open') {
+      throw new GatewayError(503, 'overloaded_error', 'the audit store is unavailable and its spool is full');
+    }
     const presented = bearer(c.req.header('authorization')) ?? c.req.header('x-api-key');
     if (!presented) throw new GatewayError(401, 'authentication_error', 'missing API key (Authorization: Bearer rg_…)');
     const cached = keyCache.get(presented);

@@ -10,6 +10,7 @@ const ANTHROPIC_TYPES: Record<string, string> = {
   upstream_error: 'api_error',
   timeout_error: 'api_error',
   request_too_large: 'request_too_large',
+  overloaded_error: 'overloaded_error',
 };
 
 export function errorBody(flavor: ApiFlavor, type: string, message: string, code?: string): unknown {

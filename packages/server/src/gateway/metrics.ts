@@ -69,10 +69,18 @@ export class GatewayMetrics {
     });
     new Gauge({
       name: 'railgate_audit_dropped',
-      help: 'Decision records dropped because the queue was full',
+      help: 'Decision records lost because the spool was full',
       registers,
       collect() {
         this.set(audit.dropped);
+      },
+    });
+    new Gauge({
+      name: 'railgate_audit_spool_bytes',
+      help: 'Decision records waiting on disk while the store is down',
+      registers,
+      collect() {
+        this.set(audit.spooled);
       },
     });
     new Gauge({
