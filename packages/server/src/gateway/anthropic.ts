@@ -7,7 +7,15 @@ import type { Context, Hono } from 'hono';
 import type { Message } from 'railgate';
 import { type Env, firedRules, type RouteContext } from './context.js';
 import { errorBody, GatewayError } from './errors.js';
-import { ensureStreamOk, jsonBody, setDecisionHeaders, sse, sseEvents, upstreamJson } from './http.js';
+import {
+  ensureStreamOk,
+  jsonBody,
+  setDecisionHeaders,
+  sse,
+  sseEvents,
+  type UpstreamBody,
+  upstreamJson,
+} from './http.js';
 import { Pseudonymizer } from './pseudonymize.js';
 import { StreamGuard } from './stream-guard.js';
 
@@ -45,7 +53,7 @@ export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
       },
       body: forwarded,
       timeoutMs: ctx.anthropic.timeoutMs ?? 60_000,
-      signal: AbortSignal.any([abort.signal, c.req.raw.signal]),
+      signal: abort.signal,
     });
     if (forwarded.stream === true) {
       const events = await ensureStreamOk(upstream);
@@ -88,7 +96,7 @@ function blocked(what: 'request' | 'answer', rules: string[]): unknown {
  */
 function streamMessages(
   c: Context<Env>,
-  body: ReadableStream<Uint8Array>,
+  body: UpstreamBody,
   abort: AbortController,
   output: StreamGuard,
   pseudo: Pseudonymizer | null,

@@ -3,7 +3,7 @@ import type { ConversationVerdict, Guard, Message, Verdict } from 'railgate';
 import type { AuditWriter } from '../audit/writer.js';
 import type { Store, Tenant } from '../store/types.js';
 import { GatewayError } from './errors.js';
-import { callUpstream, decisionRecord, type UpstreamCall } from './http.js';
+import { callUpstream, decisionRecord, type UpstreamCall, type UpstreamResponse } from './http.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface Upstream {
@@ -26,7 +26,7 @@ export interface RouteContext {
   metrics: GatewayMetrics;
   guardFor(tenant: Tenant): Guard;
   /** Calls an upstream, timing it for /metrics. */
-  upstream(api: 'openai' | 'anthropic', call: UpstreamCall): Promise<Response>;
+  upstream(api: 'openai' | 'anthropic', call: UpstreamCall): Promise<UpstreamResponse>;
   record(tenant: Tenant, verdict: Verdict, text: string): void;
   recordConversation(tenant: Tenant, verdict: ConversationVerdict, messages: Message[]): void;
 }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Verdict } from 'railgate';
+import { request, errors as undiciErrors } from 'undici';
 import type { DecisionRecord, Tenant } from '../store/types.js';
 import { GatewayError } from './errors.js';
 
@@ -30,14 +31,12 @@ export interface SseEvent {
 }
 
 /** Server-sent events of a response body, one at a time (comments and empty events skipped). */
-export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+export async function* sseEvents(body: UpstreamBody): AsyncGenerator<SseEvent> {
+  const decoder = new TextDecoder();
   let buffer = '';
   try {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value.replace(/\r\n/g, '\n');
+    for await (const piece of body) {
+      buffer += decoder.decode(piece as Uint8Array, { stream: true }).replace(/\r\n/g, '\n');
       let cut = buffer.indexOf('\n\n');
       while (cut >= 0) {
         const block = buffer.slice(0, cut);
@@ -54,7 +53,7 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
     }
   } finally {
     // Stops the upstream body when the consumer stops early (client gone, or a block).
-    await reader.cancel().catch(() => undefined);
+    body.destroy();
   }
 }
 
@@ -66,23 +65,49 @@ export interface UpstreamCall {
   signal: AbortSignal;
 }
 
-export async function callUpstream(call: UpstreamCall): Promise<Response> {
-  const timeout = AbortSignal.timeout(call.timeoutMs);
+/** The upstream's response body: readable once, as an async iterable of bytes or as text. */
+export type UpstreamBody = AsyncIterable<Uint8Array> & { text(): Promise<string>; destroy(): unknown };
+
+export interface UpstreamResponse {
+  status: number;
+  ok: boolean;
+  body: UpstreamBody;
+}
+
+/**
+ * POSTs JSON to the upstream with undici's request API (several times cheaper per call than fetch, which
+ * matters at hundreds of requests a second). Timeouts cover the wait for headers and between body chunks.
+ */
+export async function callUpstream(call: UpstreamCall): Promise<UpstreamResponse> {
   try {
-    return await fetch(call.url, {
+    const response = await request(call.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...call.headers },
       body: JSON.stringify(call.body),
-      signal: AbortSignal.any([timeout, call.signal]),
+      signal: call.signal,
+      headersTimeout: call.timeoutMs,
+      bodyTimeout: call.timeoutMs,
     });
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    return { status: response.statusCode, ok, body: response.body };
   } catch (error) {
-    if (timeout.aborted) throw new GatewayError(504, 'timeout_error', 'the upstream model did not answer in time');
+    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+      throw new GatewayError(504, 'timeout_error', 'the upstream model did not answer in time');
+    }
     throw new GatewayError(502, 'upstream_error', `the upstream model is unreachable (${(error as Error).message})`);
   }
 }
 
-export async function upstreamJson(response: Response): Promise<Record<string, unknown>> {
-  const text = await response.text();
+export async function upstreamJson(response: UpstreamResponse): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    if (error instanceof undiciErrors.BodyTimeoutError) {
+      throw new GatewayError(504, 'timeout_error', 'the upstream model did not answer in time');
+    }
+    throw new GatewayError(502, 'upstream_error', 'the upstream connection broke while answering');
+  }
   if (!response.ok) throw new GatewayError(502, 'upstream_error', `the upstream model answered ${response.status}`);
   try {
     const parsed: unknown = JSON.parse(text);
@@ -93,9 +118,9 @@ export async function upstreamJson(response: Response): Promise<Record<string, u
   throw new GatewayError(502, 'upstream_error', 'the upstream model answered with malformed JSON');
 }
 
-export async function ensureStreamOk(response: Response): Promise<ReadableStream<Uint8Array>> {
-  if (response.ok && response.body) return response.body;
-  await response.body?.cancel();
+export async function ensureStreamOk(response: UpstreamResponse): Promise<UpstreamBody> {
+  if (response.ok) return response.body;
+  response.body.destroy();
   throw new GatewayError(502, 'upstream_error', `the upstream model answered ${response.status}`);
 }
 

@@ -3,7 +3,15 @@ import type { Context, Hono } from 'hono';
 import type { Message } from 'railgate';
 import { type Env, firedRules, type RouteContext } from './context.js';
 import { errorBody, GatewayError } from './errors.js';
-import { ensureStreamOk, jsonBody, setDecisionHeaders, sse, sseEvents, upstreamJson } from './http.js';
+import {
+  ensureStreamOk,
+  jsonBody,
+  setDecisionHeaders,
+  sse,
+  sseEvents,
+  type UpstreamBody,
+  upstreamJson,
+} from './http.js';
 import { Pseudonymizer } from './pseudonymize.js';
 import { StreamGuard } from './stream-guard.js';
 
@@ -43,7 +51,7 @@ export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
       headers: ctx.openai.apiKey ? { authorization: `Bearer ${ctx.openai.apiKey}` } : {},
       body: forwarded,
       timeoutMs: ctx.openai.timeoutMs ?? 60_000,
-      signal: AbortSignal.any([abort.signal, c.req.raw.signal]),
+      signal: abort.signal,
     });
     if (forwarded.stream === true) {
       const events = await ensureStreamOk(upstream);
@@ -85,7 +93,7 @@ function blockedBody(what: 'request' | 'answer', rules: string[]): unknown {
 
 function streamResponse(
   c: Context<Env>,
-  body: ReadableStream<Uint8Array>,
+  body: UpstreamBody,
   abort: AbortController,
   output: StreamGuard,
   pseudo: Pseudonymizer | null,

@@ -60,6 +60,9 @@ function toDecision(row: Selectable<DecisionTable>): StoredDecision {
   };
 }
 
+/** Rows per INSERT: 15 columns × 50 rows stays under SQLite's default 999 bound parameters. */
+const INSERT_SLICE = 50;
+
 export abstract class KyselyStore implements Store {
   protected abstract readonly db: Kysely<Schema>;
 
@@ -117,19 +120,24 @@ export abstract class KyselyStore implements Store {
       await this.lockChain(trx);
       const last = await trx.selectFrom('decisions').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
       let prev = last?.hash ?? GENESIS_HASH;
-      for (const record of records) {
+      const rows = records.map((record) => {
         const hash = chainHash(prev, record);
+        const row = {
+          ...record,
+          rules: JSON.stringify(record.rules),
+          scores: JSON.stringify(record.scores),
+          prev_hash: prev,
+          hash,
+        };
+        prev = hash;
+        return row;
+      });
+      // One multi-row insert per slice: statement compilation and the round trip are paid once, not per record.
+      for (let i = 0; i < rows.length; i += INSERT_SLICE) {
         await trx
           .insertInto('decisions')
-          .values({
-            ...record,
-            rules: JSON.stringify(record.rules),
-            scores: JSON.stringify(record.scores),
-            prev_hash: prev,
-            hash,
-          })
+          .values(rows.slice(i, i + INSERT_SLICE))
           .execute();
-        prev = hash;
       }
     });
   }
