@@ -16,6 +16,7 @@ export async function createTenantWithKey(
     store_text: input.store_text ?? false,
     pseudonymize: input.pseudonymize ?? false,
   });
+  await store.setTenantPolicy(tenant.id, tenant.policy, 'create');
   const key = await issueKey(store, tenant.id);
   return { tenant, key };
 }

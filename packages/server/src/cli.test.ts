@@ -72,3 +72,42 @@ describe('railgate keys create / audit verify', () => {
     expect(bad.err).toContain("tenant id 'Bad Tenant!' must be 1-63 lowercase letters");
   });
 });
+
+describe('railgate policy push / diff / rollback against a running gateway', () => {
+  it('pushes a file, diffs the versions and rolls back, through the admin API', async () => {
+    const { startGateway } = await import('./server.js');
+    const { writeFileSync } = await import('node:fs');
+    const gw = await startGateway({
+      store: join(dir, 'push.db'),
+      port: 0,
+      upstream: { baseUrl: 'http://127.0.0.1:9/v1' },
+      adminToken: 'cli-admin-token',
+    });
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(
+      file,
+      'id: support\nextends: default\nrails:\n  input:\n    rules:\n      - id: no-refunds\n        scanner: banned_substrings\n        params: { substrings: [refund] }\n',
+    );
+    process.env.RAILGATE_ADMIN_TOKEN = 'cli-admin-token';
+    try {
+      const push = await run(['policy', 'push', file, '--tenant', 'default', '--url', gw.url]);
+      expect([push.code, push.out]).toEqual([
+        0,
+        expect.stringMatching(/^tenant default: policy version 2 active \(sha256:[0-9a-f]+\)\n$/),
+      ]);
+      const diff = await run(['policy', 'diff', '--tenant', 'default', '--from', '1', '--to', '2', '--url', gw.url]);
+      expect(diff.out).toContain('+ ');
+      expect(diff.out).toContain('"no-refunds"');
+      const back = await run(['policy', 'rollback', '--tenant', 'default', '--to', '1', '--url', gw.url]);
+      expect(back.out).toBe('tenant default: version 3 active (restores version 1)\n');
+      const missing = await run(['policy', 'push', file, '--tenant', 'nobody', '--url', gw.url]);
+      expect([missing.code, missing.err]).toEqual([2, expect.stringContaining("404 no tenant 'nobody'")]);
+      delete process.env.RAILGATE_ADMIN_TOKEN;
+      const noToken = await run(['policy', 'push', file, '--tenant', 'default', '--url', gw.url]);
+      expect(noToken.err).toContain('set RAILGATE_ADMIN_TOKEN');
+    } finally {
+      delete process.env.RAILGATE_ADMIN_TOKEN;
+      await gw.close();
+    }
+  });
+});

@@ -11,7 +11,14 @@ import { RAILS } from '../engine/types.js';
 import { runDemo } from './demo.js';
 import { explainPolicy, listScanners, validatePolicies } from './policy.js';
 import { type CliIO, processIO, scanCommand } from './scan.js';
-import { auditVerifyCommand, keysCreateCommand, serveCommand } from './serve.js';
+import {
+  auditVerifyCommand,
+  keysCreateCommand,
+  policyDiffCommand,
+  policyPushCommand,
+  policyRollbackCommand,
+  serveCommand,
+} from './serve.js';
 
 export const EXIT = { allowed: 0, blocked: 1, usage: 2 } as const;
 
@@ -53,6 +60,30 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
     .argument('[policy]', 'policy file or preset name', 'default')
     .option('--json', 'print JSON instead of YAML')
     .action((name: string, options: { json?: boolean }) => setCode(explainPolicy(name, options, io)));
+
+  const gatewayOptions = (command: Command) =>
+    command
+      .requiredOption('--tenant <id>', 'tenant whose policy to change')
+      .option('--url <url>', 'gateway base URL', process.env.RAILGATE_URL ?? 'http://127.0.0.1:8787');
+  gatewayOptions(
+    policy
+      .command('push')
+      .description('make a policy file the active policy of a tenant on a running gateway (RAILGATE_ADMIN_TOKEN)')
+      .argument('<file>', 'policy file (YAML or JSON)'),
+  ).action(async (file: string, options) => setCode(await policyPushCommand(file, options, io)));
+  gatewayOptions(
+    policy
+      .command('diff')
+      .description("diff two versions of a tenant's effective policy on a running gateway")
+      .requiredOption('--from <version>', 'older version number')
+      .requiredOption('--to <version>', 'newer version number'),
+  ).action(async (options) => setCode(await policyDiffCommand(options, io)));
+  gatewayOptions(
+    policy
+      .command('rollback')
+      .description("make an earlier version the tenant's active policy again (as a new version)")
+      .requiredOption('--to <version>', 'version to restore'),
+  ).action(async (options) => setCode(await policyRollbackCommand(options, io)));
 
   cli
     .command('scanners')

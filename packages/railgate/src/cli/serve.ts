@@ -22,6 +22,7 @@ interface ServerModule {
     log?: (line: string) => void;
     logLevel?: string;
     auditSpool?: string;
+    adminToken?: string;
   }): Promise<{ url: string; firstKey: string | null; close(): Promise<void> }>;
   openStore(spec: string): ServerStore;
   issueKey(store: ServerStore, tenantId: string): Promise<string>;
@@ -78,6 +79,8 @@ export async function serveCommand(options: ServeOptions, io: CliIO): Promise<nu
     log: (line) => io.stderr.write(`${line}\n`),
     ...(options.logLevel !== 'off' ? { logLevel: options.logLevel } : {}),
     ...(options.auditSpool ? { auditSpool: options.auditSpool } : {}),
+    // From the environment only: a command-line argument would show in the process list.
+    ...(process.env.RAILGATE_ADMIN_TOKEN ? { adminToken: process.env.RAILGATE_ADMIN_TOKEN } : {}),
   });
   io.stdout.write(
     `Railgate gateway on ${running.url} (store ${options.store}; OpenAI upstream ${options.upstream}; Anthropic upstream ${options.anthropicUpstream})\n`,
@@ -138,4 +141,63 @@ export async function auditVerifyCommand(options: { store: string }, io: CliIO):
   } finally {
     await store.close();
   }
+}
+
+export interface AdminClientOptions {
+  url: string;
+  tenant: string;
+}
+
+/** Calls the gateway's admin API with RAILGATE_ADMIN_TOKEN; throws with the server's message on failure. */
+async function adminCall(options: AdminClientOptions, method: string, path: string, body?: unknown): Promise<Response> {
+  const token = process.env.RAILGATE_ADMIN_TOKEN;
+  if (!token) throw new Error('set RAILGATE_ADMIN_TOKEN to the gateway admin token');
+  const res = await fetch(`${options.url.replace(/\/$/, '')}/admin/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'x-railgate-actor': process.env.USER ?? 'cli',
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) {
+    const text = await res.text();
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+    } catch {
+      // not JSON: print as is
+    }
+    throw new Error(`${method} ${path}: ${res.status} ${message}`);
+  }
+  return res;
+}
+
+export async function policyPushCommand(file: string, options: AdminClientOptions, io: CliIO): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const policy = readFileSync(file, 'utf8');
+  const res = await adminCall(options, 'PUT', `/tenants/${encodeURIComponent(options.tenant)}/policy`, { policy });
+  const out = (await res.json()) as { version: number; policy_version: string };
+  io.stdout.write(`tenant ${options.tenant}: policy version ${out.version} active (${out.policy_version})\n`);
+  return 0;
+}
+
+export async function policyDiffCommand(
+  options: AdminClientOptions & { from: string; to: string },
+  io: CliIO,
+): Promise<number> {
+  const query = `from=${encodeURIComponent(options.from)}&to=${encodeURIComponent(options.to)}`;
+  const res = await adminCall(options, 'GET', `/tenants/${encodeURIComponent(options.tenant)}/policy/diff?${query}`);
+  io.stdout.write(`${await res.text()}\n`);
+  return 0;
+}
+
+export async function policyRollbackCommand(options: AdminClientOptions & { to: string }, io: CliIO): Promise<number> {
+  const res = await adminCall(options, 'POST', `/tenants/${encodeURIComponent(options.tenant)}/policy/rollback`, {
+    version: Number(options.to),
+  });
+  const out = (await res.json()) as { version: number; restored: number };
+  io.stdout.write(`tenant ${options.tenant}: version ${out.version} active (restores version ${out.restored})\n`);
+  return 0;
 }

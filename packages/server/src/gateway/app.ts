@@ -6,16 +6,18 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import { Guard, type Message, PolicyError, RAILS, type Rail, RequestError } from 'railgate';
+import { type Guard, type Message, PolicyError, RAILS, type Rail, RequestError } from 'railgate';
 import { AuditWriter } from '../audit/writer.js';
 import { parseApiKey, secretMatches } from '../store/keys.js';
 import type { Store, Tenant } from '../store/types.js';
+import { registerAdmin } from './admin.js';
 import { registerAnthropic } from './anthropic.js';
 import { auditRecorders, type Env, type RouteContext, timedUpstream, type Upstream } from './context.js';
 import { type ApiFlavor, errorBody, GatewayError } from './errors.js';
 import { jsonBody } from './http.js';
 import { GatewayMetrics } from './metrics.js';
 import { registerOpenAI } from './openai.js';
+import { compilePolicy } from './policy-input.js';
 
 export interface GatewayOptions {
   store: Store;
@@ -40,6 +42,14 @@ export interface GatewayOptions {
    * serving and counts the records it loses (`railgate_audit_dropped`).
    */
   auditOnFull?: 'fail_open' | 'fail_closed';
+  /**
+   * How often an instance re-reads the policies of the tenants it serves, to pick up changes made through
+   * another instance. Default 1000 ms (0: never). The new policy is compiled before it replaces the old,
+   * so a request runs under one whole policy or the other.
+   */
+  policyPollMs?: number;
+  /** Token of the admin API (`/admin/v1/*`); without one the admin API is disabled. */
+  adminToken?: string;
   /** JSON logs (pino): one line per request, without text or keys. Default: none. */
   logger?: Logger;
 }
@@ -50,6 +60,8 @@ export interface Gateway {
   metrics: GatewayMetrics;
   /** Forgets the compiled policy and cached keys of a tenant (after its policy or keys changed). */
   reloadTenant(id: string): void;
+  /** Stops the policy re-check timer. */
+  stop(): void;
 }
 
 const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -59,6 +71,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { store } = options;
   const audit = options.audit ?? new AuditWriter(store);
   const guards = new Map<string, Guard>();
+  /** The policy text each compiled guard was built from. */
+  const tenants = new Map<string, string>();
   const keyCache = new Map<string, { tenant: Tenant; at: number }>();
   const metrics = new GatewayMetrics(audit);
   const ctx: RouteContext = {
@@ -73,8 +87,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     guardFor(tenant) {
       let guard = guards.get(tenant.id);
       if (!guard) {
-        guard = new Guard({ policy: policyInput(tenant.policy) });
+        guard = compilePolicy(tenant.policy);
         guards.set(tenant.id, guard);
+        tenants.set(tenant.id, tenant.policy);
       }
       return guard;
     },
@@ -183,16 +198,65 @@ export function createGateway(options: GatewayOptions): Gateway {
     return c.json(verdict);
   });
 
+  // A tenant's own decisions and policy: the key decides whose, so no tenant can name another.
+  app.get('/v1/decisions', async (c) => {
+    const action = c.req.query('action');
+    const limit = Number(c.req.query('limit') ?? 100);
+    return c.json({
+      decisions: await store.listDecisions(c.get('tenant').id, { limit, ...(action ? { action } : {}) }),
+    });
+  });
+  app.get('/v1/policy', (c) => {
+    const tenant = c.get('tenant');
+    const guard = ctx.guardFor(tenant);
+    return c.json({ tenant: tenant.id, policy: tenant.policy, id: guard.policy.id, version: guard.policy.version });
+  });
+
   registerOpenAI(app, ctx);
   registerAnthropic(app, ctx);
+
+  const reloadTenant = (id: string) => {
+    guards.delete(id);
+    tenants.delete(id);
+    for (const [key, entry] of keyCache) if (entry.tenant.id === id) keyCache.delete(key);
+  };
+  registerAdmin(app, { token: options.adminToken, store, reloadTenant });
+
+  const pollMs = options.policyPollMs ?? 1000;
+  let polling = false;
+  const poller =
+    pollMs > 0
+      ? setInterval(async () => {
+          if (polling) return;
+          polling = true;
+          try {
+            for (const [id, compiledFrom] of [...tenants]) {
+              const tenant = await store.getTenant(id);
+              if (tenant && tenant.policy === compiledFrom) continue;
+              // Compile first, then swap: requests in between keep the old policy, never half of each.
+              const next = tenant ? compilePolicy(tenant.policy) : null;
+              reloadTenant(id);
+              if (tenant && next) {
+                guards.set(id, next);
+                tenants.set(id, tenant.policy);
+              }
+            }
+          } catch {
+            // Store unreachable: keep serving the policies already compiled; the next tick tries again.
+          } finally {
+            polling = false;
+          }
+        }, pollMs)
+      : null;
+  poller?.unref();
 
   return {
     app,
     audit,
     metrics,
-    reloadTenant(id: string) {
-      guards.delete(id);
-      for (const [key, entry] of keyCache) if (entry.tenant.id === id) keyCache.delete(key);
+    reloadTenant,
+    stop() {
+      if (poller) clearInterval(poller);
     },
   };
 }
@@ -205,9 +269,4 @@ function flavorOf(path: string): ApiFlavor {
 function bearer(header: string | undefined): string | undefined {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return match?.[1];
-}
-
-function policyInput(policy: string): string | Record<string, unknown> {
-  const trimmed = policy.trim();
-  return trimmed.startsWith('{') ? (JSON.parse(trimmed) as Record<string, unknown>) : trimmed;
 }

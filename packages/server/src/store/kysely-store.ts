@@ -4,7 +4,7 @@
  */
 import { type Generated, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { chainHash, GENESIS_HASH } from '../audit/chain.js';
-import type { ApiKeyRow, DecisionRecord, Store, StoredDecision, Tenant } from './types.js';
+import type { AdminEvent, ApiKeyRow, DecisionRecord, PolicyVersion, Store, StoredDecision, Tenant } from './types.js';
 
 interface TenantTable {
   id: string;
@@ -42,10 +42,29 @@ interface DecisionTable {
   hash: string;
 }
 
+interface PolicyVersionTable {
+  tenant_id: string;
+  version: number;
+  policy: string;
+  actor: string;
+  created_at: string;
+}
+
+interface AdminEventTable {
+  seq: Generated<number>;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+  created_at: string;
+}
+
 export interface Schema {
   tenants: TenantTable;
   api_keys: KeyTable;
   decisions: DecisionTable;
+  policy_versions: PolicyVersionTable;
+  admin_events: AdminEventTable;
 }
 
 function toTenant(row: TenantTable): Tenant {
@@ -154,6 +173,54 @@ export abstract class KyselyStore implements Store {
 
   async allDecisions(): Promise<StoredDecision[]> {
     return (await this.db.selectFrom('decisions').selectAll().orderBy('seq').execute()).map(toDecision);
+  }
+
+  async listKeys(tenantId: string): Promise<Array<Pick<ApiKeyRow, 'id' | 'created_at' | 'revoked_at'>>> {
+    return this.db
+      .selectFrom('api_keys')
+      .select(['id', 'created_at', 'revoked_at'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('created_at')
+      .execute();
+  }
+
+  async setTenantPolicy(tenantId: string, policy: string, actor: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const last = await trx
+        .selectFrom('policy_versions')
+        .select('version')
+        .where('tenant_id', '=', tenantId)
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const version = (last?.version ?? 0) + 1;
+      await trx
+        .insertInto('policy_versions')
+        .values({ tenant_id: tenantId, version, policy, actor, created_at: new Date().toISOString() })
+        .execute();
+      await trx.updateTable('tenants').set({ policy }).where('id', '=', tenantId).execute();
+      return version;
+    });
+  }
+
+  async policyVersions(tenantId: string): Promise<PolicyVersion[]> {
+    return this.db
+      .selectFrom('policy_versions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy('version')
+      .execute();
+  }
+
+  async logEvent(event: Omit<AdminEvent, 'seq' | 'created_at'>): Promise<void> {
+    await this.db
+      .insertInto('admin_events')
+      .values({ ...event, created_at: new Date().toISOString() })
+      .execute();
+  }
+
+  async events(limit = 100): Promise<AdminEvent[]> {
+    return this.db.selectFrom('admin_events').selectAll().orderBy('seq', 'desc').limit(limit).execute();
   }
 
   async ping(): Promise<void> {

@@ -32,6 +32,12 @@ export class SqliteStore extends KyselyStore {
       policy_id text not null, policy_version text not null, text_sha256 text not null, text text,
       created_at text not null, prev_hash text not null, hash text not null)`.execute(this.db);
     await sql`create index if not exists decisions_tenant on decisions (tenant_id, seq)`.execute(this.db);
+    await sql`create table if not exists policy_versions (
+      tenant_id text not null references tenants (id), version integer not null, policy text not null,
+      actor text not null, created_at text not null, primary key (tenant_id, version))`.execute(this.db);
+    await sql`create table if not exists admin_events (
+      seq integer primary key autoincrement, actor text not null, action text not null, target text not null,
+      detail text not null, created_at text not null)`.execute(this.db);
   }
 
   protected async lockChain(): Promise<void> {

@@ -42,6 +42,23 @@ export interface StoredDecision extends DecisionRecord {
   hash: string;
 }
 
+export interface PolicyVersion {
+  tenant_id: string;
+  version: number;
+  policy: string;
+  actor: string;
+  created_at: string;
+}
+
+export interface AdminEvent {
+  seq: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+  created_at: string;
+}
+
 export interface Store {
   migrate(): Promise<void>;
   createTenant(input: {
@@ -60,6 +77,13 @@ export interface Store {
   appendDecisions(records: DecisionRecord[]): Promise<void>;
   listDecisions(tenantId: string, options?: { limit?: number; action?: string }): Promise<StoredDecision[]>;
   allDecisions(): Promise<StoredDecision[]>;
+  /** Keys of a tenant, without salts or hashes. */
+  listKeys(tenantId: string): Promise<Array<Pick<ApiKeyRow, 'id' | 'created_at' | 'revoked_at'>>>;
+  /** Makes `policy` the tenant's active policy as a new version (history is append-only); returns it. */
+  setTenantPolicy(tenantId: string, policy: string, actor: string): Promise<number>;
+  policyVersions(tenantId: string): Promise<PolicyVersion[]>;
+  logEvent(event: Omit<AdminEvent, 'seq' | 'created_at'>): Promise<void>;
+  events(limit?: number): Promise<AdminEvent[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

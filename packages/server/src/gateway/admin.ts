@@ -1,0 +1,212 @@
+/**
+ * The admin API (`/admin/v1/*`), behind its own token: tenants, keys, policy versions with validation,
+ * diff and rollback, decisions of any tenant, and the log of every change (who and when). Disabled
+ * (404) unless the gateway was given an admin token.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { canonicalJson } from 'railgate';
+import { createTenantWithKey, issueKey } from '../bootstrap.js';
+import type { Store } from '../store/types.js';
+import type { Env } from './context.js';
+import { GatewayError } from './errors.js';
+import { jsonBody } from './http.js';
+import { compilePolicy } from './policy-input.js';
+
+export interface AdminOptions {
+  token: string | undefined;
+  store: Store;
+  /** Forget what an instance cached about a tenant (its compiled policy, its keys). */
+  reloadTenant(id: string): void;
+}
+
+function tokenMatches(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function actorOf(c: Context): string {
+  return (c.req.header('x-railgate-actor') ?? 'admin').slice(0, 100);
+}
+
+async function tenantOr404(store: Store, id: string) {
+  const tenant = await store.getTenant(id);
+  if (!tenant) throw new GatewayError(404, 'not_found_error', `no tenant '${id}'`);
+  return tenant;
+}
+
+/** Line diff of two texts (longest common subsequence), `-`/`+`/` ` prefixed; policies are short. */
+export function lineDiff(before: string, after: string): string {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      const row = lcs[i] as number[];
+      row[j] =
+        a[i] === b[j]
+          ? ((lcs[i + 1] as number[])[j + 1] as number) + 1
+          : Math.max((lcs[i + 1] as number[])[j] as number, row[j + 1] as number);
+    }
+  }
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      out.push(`  ${a[i++]}`);
+      j++;
+    } else if (
+      j < b.length &&
+      (i >= a.length || ((lcs[i] as number[])[j + 1] as number) >= ((lcs[i + 1] as number[])[j] as number))
+    ) {
+      out.push(`+ ${b[j++]}`);
+    } else {
+      out.push(`- ${a[i++]}`);
+    }
+  }
+  return out.join('\n');
+}
+
+function effective(policy: string): string {
+  const guard = compilePolicy(policy);
+  return JSON.stringify(JSON.parse(canonicalJson(guard.policy)), null, 2);
+}
+
+export function registerAdmin(app: Hono<Env>, options: AdminOptions): void {
+  const { store } = options;
+  app.use('/admin/*', async (c, next) => {
+    if (!options.token)
+      throw new GatewayError(404, 'not_found_error', 'the admin API is disabled (no admin token set)');
+    const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!presented || !tokenMatches(presented, options.token)) {
+      throw new GatewayError(401, 'authentication_error', 'admin token required');
+    }
+    return next();
+  });
+
+  app.get('/admin/v1/tenants', async (c) => c.json({ tenants: await store.listTenants() }));
+
+  app.post('/admin/v1/tenants', async (c) => {
+    const body = await jsonBody(c);
+    if (typeof body.id !== 'string') throw new GatewayError(400, 'invalid_request_error', 'id (a string) is required');
+    const policy = typeof body.policy === 'string' ? body.policy : 'default';
+    compilePolicy(policy);
+    if (await store.getTenant(body.id))
+      throw new GatewayError(409, 'invalid_request_error', `tenant '${body.id}' exists`);
+    let created: Awaited<ReturnType<typeof createTenantWithKey>>;
+    try {
+      created = await createTenantWithKey(store, {
+        id: body.id,
+        ...(typeof body.name === 'string' ? { name: body.name } : {}),
+        policy,
+        pseudonymize: body.pseudonymize === true,
+        store_text: body.store_text === true,
+      });
+    } catch (error) {
+      throw new GatewayError(400, 'invalid_request_error', (error as Error).message);
+    }
+    await store.logEvent({
+      actor: actorOf(c),
+      action: 'tenant.create',
+      target: body.id,
+      detail: `policy ${policy.slice(0, 80)}`,
+    });
+    return c.json({ tenant: created.tenant, key: created.key }, 201);
+  });
+
+  app.get('/admin/v1/tenants/:id', async (c) => {
+    const tenant = await tenantOr404(store, c.req.param('id'));
+    return c.json({ tenant, keys: await store.listKeys(tenant.id) });
+  });
+
+  app.post('/admin/v1/tenants/:id/keys', async (c) => {
+    const tenant = await tenantOr404(store, c.req.param('id'));
+    const key = await issueKey(store, tenant.id);
+    await store.logEvent({
+      actor: actorOf(c),
+      action: 'key.create',
+      target: `${tenant.id}/${key.split('_')[1]}`,
+      detail: '',
+    });
+    return c.json({ key }, 201);
+  });
+
+  app.delete('/admin/v1/keys/:keyId', async (c) => {
+    const row = await store.getKey(c.req.param('keyId'));
+    if (!row) throw new GatewayError(404, 'not_found_error', `no key '${c.req.param('keyId')}'`);
+    await store.revokeKey(row.id);
+    options.reloadTenant(row.tenant_id);
+    await store.logEvent({ actor: actorOf(c), action: 'key.revoke', target: `${row.tenant_id}/${row.id}`, detail: '' });
+    return c.body(null, 204);
+  });
+
+  app.post('/admin/v1/policies/validate', async (c) => {
+    const body = await jsonBody(c);
+    if (typeof body.policy !== 'string')
+      throw new GatewayError(400, 'invalid_request_error', 'policy (a string) is required');
+    const guard = compilePolicy(body.policy);
+    return c.json({ valid: true, id: guard.policy.id, version: guard.policy.version });
+  });
+
+  app.put('/admin/v1/tenants/:id/policy', async (c) => {
+    const tenant = await tenantOr404(store, c.req.param('id'));
+    const body = await jsonBody(c);
+    if (typeof body.policy !== 'string')
+      throw new GatewayError(400, 'invalid_request_error', 'policy (a string) is required');
+    const guard = compilePolicy(body.policy);
+    const version = await store.setTenantPolicy(tenant.id, body.policy, actorOf(c));
+    options.reloadTenant(tenant.id);
+    await store.logEvent({
+      actor: actorOf(c),
+      action: 'policy.activate',
+      target: tenant.id,
+      detail: `v${version} ${guard.policy.version}`,
+    });
+    return c.json({ version, policy_version: guard.policy.version });
+  });
+
+  app.get('/admin/v1/tenants/:id/policy/versions', async (c) => {
+    const tenant = await tenantOr404(store, c.req.param('id'));
+    return c.json({ active: tenant.policy, versions: await store.policyVersions(tenant.id) });
+  });
+
+  app.get('/admin/v1/tenants/:id/policy/diff', async (c) => {
+    const tenant = await tenantOr404(store, c.req.param('id'));
+    const versions = await store.policyVersions(tenant.id);
+    const pick = (n: string | undefined) => versions.find((v) => String(v.version) === n);
+    const from = pick(c.req.query('from'));
+    const to = pick(c.req.query('to'));
+    if (!from || !to)
+      throw new GatewayError(400, 'invalid_request_error', 'from and to must be existing version numbers');
+    return c.text(lineDiff(effective(from.policy), effective(to.policy)));
+  });
+
+  app.post('/admin/v1/tenants/:id/policy/rollback', async (c) => {
+    const tenant = await tenantOr404(store, c.req.param('id'));
+    const body = await jsonBody(c);
+    const target = (await store.policyVersions(tenant.id)).find((v) => v.version === body.version);
+    if (!target) throw new GatewayError(400, 'invalid_request_error', 'version must be an existing version number');
+    compilePolicy(target.policy);
+    const version = await store.setTenantPolicy(tenant.id, target.policy, actorOf(c));
+    options.reloadTenant(tenant.id);
+    await store.logEvent({
+      actor: actorOf(c),
+      action: 'policy.rollback',
+      target: tenant.id,
+      detail: `v${version} = v${target.version}`,
+    });
+    return c.json({ version, restored: target.version });
+  });
+
+  app.get('/admin/v1/decisions', async (c) => {
+    const tenant = c.req.query('tenant');
+    if (!tenant) throw new GatewayError(400, 'invalid_request_error', 'tenant is required');
+    const action = c.req.query('action');
+    const limit = Number(c.req.query('limit') ?? 100);
+    return c.json({ decisions: await store.listDecisions(tenant, { limit, ...(action ? { action } : {}) }) });
+  });
+
+  app.get('/admin/v1/events', async (c) => c.json({ events: await store.events(Number(c.req.query('limit') ?? 100)) }));
+}
