@@ -5,6 +5,7 @@
  */
 import type { Context, Hono } from 'hono';
 import type { Message } from 'railgate';
+import { newCanary, plantInSystem, wantsCanary } from './canary.js';
 import { type Env, firedRules, type RouteContext } from './context.js';
 import { errorBody, GatewayError } from './errors.js';
 import {
@@ -44,6 +45,9 @@ export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
       return c.json(blocked('request', inputFired), ctx.blockStatus as 400);
     }
     const forwarded: Record<string, unknown> = { ...body, messages: input.masked_messages ?? messages };
+    const canary = wantsCanary(c) ? newCanary() : null;
+    if (canary) forwarded.system = plantInSystem(body.system, canary);
+    const outputMeta = canary ? { canary } : undefined;
     const abort = new AbortController();
     const upstream = await ctx.upstream('anthropic', {
       url: `${ctx.anthropic.baseUrl.replace(/\/$/, '')}/v1/messages`,
@@ -58,7 +62,7 @@ export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
     if (forwarded.stream === true) {
       const events = await ensureStreamOk(upstream);
       setDecisionHeaders(c, input.action, inputFired, input.decision_id);
-      const output = new StreamGuard(guard, ctx.holdBack, tenant.id);
+      const output = new StreamGuard(guard, ctx.holdBack, tenant.id, outputMeta);
       return streamMessages(c, events, abort, output, pseudo, () => {
         if (output.verdict) ctx.record(tenant, output.verdict, output.text);
       });
@@ -69,7 +73,12 @@ export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
     const fired = [...inputFired];
     for (const block of blocks) {
       if (block.type !== 'text' || typeof block.text !== 'string' || block.text === '') continue;
-      const verdict = await guard.check({ text: block.text, rail: 'output', tenant: tenant.id });
+      const verdict = await guard.check({
+        text: block.text,
+        rail: 'output',
+        tenant: tenant.id,
+        ...(outputMeta ? { meta: outputMeta } : {}),
+      });
       ctx.record(tenant, verdict, block.text);
       fired.push(...verdict.fired_rules);
       if (!verdict.allowed) {

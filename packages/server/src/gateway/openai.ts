@@ -1,6 +1,7 @@
 /** `POST /v1/chat/completions`: the OpenAI shape, streamed and not. */
 import type { Context, Hono } from 'hono';
 import type { Message } from 'railgate';
+import { newCanary, plantInMessages, wantsCanary } from './canary.js';
 import { type Env, firedRules, type RouteContext } from './context.js';
 import { errorBody, GatewayError } from './errors.js';
 import {
@@ -45,6 +46,9 @@ export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
       return c.json(blockedBody('request', inputFired), ctx.blockStatus as 400);
     }
     const forwarded: Record<string, unknown> = { ...body, messages: input.masked_messages ?? messages };
+    const canary = wantsCanary(c) ? newCanary() : null;
+    if (canary) forwarded.messages = plantInMessages(forwarded.messages as unknown[], canary);
+    const outputMeta = canary ? { canary } : undefined;
     const abort = new AbortController();
     const upstream = await ctx.upstream('openai', {
       url: `${ctx.openai.baseUrl.replace(/\/$/, '')}/chat/completions`,
@@ -56,8 +60,13 @@ export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
     if (forwarded.stream === true) {
       const events = await ensureStreamOk(upstream);
       setDecisionHeaders(c, input.action, inputFired, input.decision_id);
-      return streamResponse(c, events, abort, new StreamGuard(guard, ctx.holdBack, tenant.id), pseudo, (text, v) =>
-        ctx.record(tenant, v, text),
+      return streamResponse(
+        c,
+        events,
+        abort,
+        new StreamGuard(guard, ctx.holdBack, tenant.id, outputMeta),
+        pseudo,
+        (text, v) => ctx.record(tenant, v, text),
       );
     }
     const answer = (await upstreamJson(upstream)) as ChatCompletion;
@@ -66,7 +75,12 @@ export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
     for (const choice of answer.choices ?? []) {
       const content = choice.message?.content;
       if (typeof content !== 'string' || content === '') continue;
-      const verdict = await guard.check({ text: content, rail: 'output', tenant: tenant.id });
+      const verdict = await guard.check({
+        text: content,
+        rail: 'output',
+        tenant: tenant.id,
+        ...(outputMeta ? { meta: outputMeta } : {}),
+      });
       ctx.record(tenant, verdict, content);
       fired.push(...verdict.fired_rules);
       if (!verdict.allowed) {

@@ -30,6 +30,8 @@ export class StreamGuard {
     private readonly guard: Guard,
     private readonly holdBack: number,
     private readonly tenant?: string,
+    /** Passed to the output rail (e.g. `{ canary }` for the canary scanner). */
+    private readonly meta?: Record<string, unknown>,
   ) {}
 
   get verdict(): Verdict | null {
@@ -59,6 +61,7 @@ export class StreamGuard {
       text: this.raw,
       rail: 'output',
       ...(this.tenant ? { tenant: this.tenant } : {}),
+      ...(this.meta ? { meta: this.meta } : {}),
     });
     this.lastVerdict = verdict;
     if (!verdict.allowed) {

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 
 export type Behaviour =
   | { kind: 'answer'; text: string; chunks?: string[]; chunkDelayMs?: number }
+  /** Answers with the request's system prompt, as a model leaking it would. */
+  | { kind: 'echo_system'; prefix: string }
   | { kind: 'status'; status: number; body: string }
   | { kind: 'malformed' }
   | { kind: 'slow'; delayMs: number };
@@ -69,7 +71,8 @@ export async function startStubUpstream(): Promise<StubUpstream> {
     const body = await readBody(req);
     stub.requests.push({ path: req.url ?? '', body });
     const model = typeof body.model === 'string' ? body.model : 'stub-model';
-    const current = behaviour;
+    const current: Behaviour =
+      behaviour.kind === 'echo_system' ? { kind: 'answer', text: `${behaviour.prefix}${systemOf(body)}` } : behaviour;
     if (current.kind === 'status') {
       res.writeHead(current.status, { 'content-type': 'application/json' }).end(current.body);
       return;
@@ -166,4 +169,12 @@ async function anthropicAnswer(
     event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 7 } }),
   );
   res.end(event('message_stop', {}));
+}
+
+function systemOf(body: Record<string, unknown>): string {
+  if (typeof body.system === 'string') return body.system;
+  if (Array.isArray(body.system)) return body.system.map((b: { text?: string }) => b.text ?? '').join('\n');
+  const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: string; content?: unknown }>) : [];
+  const system = messages.find((m) => m.role === 'system');
+  return typeof system?.content === 'string' ? system.content : '';
 }
