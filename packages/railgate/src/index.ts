@@ -20,7 +20,7 @@ export {
   type PartVerdict,
   type TextRequest,
 } from './engine/guard.js';
-export { applyMasks, type MaskSpan, mergeSpans } from './engine/mask.js';
+export { applyMasks, type MaskSpan, maskSpanOf, maskSpansOf, mergeSpans } from './engine/mask.js';
 export { type MessagePart, partsOfMessages } from './engine/messages.js';
 export {
   canonicalJson,

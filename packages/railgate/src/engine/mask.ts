@@ -4,6 +4,7 @@
  * original value always gets the same number within one text, so "mail a@b.c, then a@b.c again" keeps
  * telling the model that both mentions are one person.
  */
+import type { Finding, Verdict } from './types.js';
 
 export interface MaskSpan {
   start: number;
@@ -21,6 +22,27 @@ export interface MaskResult {
 }
 
 /** Sorts and merges overlapping spans; the strongest span of a merged group names it. */
+/** The mask span of a finding (its `span`, passed once narrowed) of rule `rule`. */
+export function maskSpanOf(finding: Finding, span: [number, number], rule: string): MaskSpan {
+  return {
+    start: span[0],
+    end: span[1],
+    category: finding.category,
+    label: finding.label,
+    rule,
+    score: finding.score,
+  };
+}
+
+/** The spans a verdict masked: its fired findings whose action is `mask`. */
+export function maskSpansOf(verdict: Verdict): MaskSpan[] {
+  const spans: MaskSpan[] = [];
+  for (const f of verdict.findings) {
+    if (f.fired && f.action === 'mask' && f.span) spans.push(maskSpanOf(f, f.span, f.rule));
+  }
+  return spans;
+}
+
 export function mergeSpans(spans: readonly MaskSpan[]): MaskSpan[] {
   const sorted = [...spans].filter((s) => s.end > s.start).sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: MaskSpan[] = [];

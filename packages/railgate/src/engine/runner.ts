@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Views } from '../normalize/views.js';
-import { applyMasks, type MaskSpan } from './mask.js';
+import { applyMasks, type MaskSpan, maskSpanOf } from './mask.js';
 import type { EffectiveRail, EffectiveRule } from './policy.js';
 import type { Finding, Rail, RuleError, RuleFinding, ScanFn, Subject, Verdict, VerdictAction } from './types.js';
 
@@ -318,14 +318,7 @@ function decide(
       fired.add(rule.id);
       if (action === 'review') review = true;
       if (action === 'mask' && finding.span) {
-        masks.push({
-          start: finding.span[0],
-          end: finding.span[1],
-          category: finding.category,
-          label: finding.label,
-          rule: rule.id,
-          score: finding.score,
-        });
+        masks.push(maskSpanOf(finding, finding.span, rule.id));
       } else {
         // A block the aggregation overruled, or a mask with no span to replace, is reported as a warning.
         strongest = strongerAction(

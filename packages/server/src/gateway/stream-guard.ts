@@ -7,7 +7,7 @@
  * the released prefix never moves backwards: when a mask span reaches into the held-back tail, release
  * stops at the span's start.
  */
-import { applyMasks, type Guard, type MaskSpan, type Verdict } from 'railgate';
+import { applyMasks, type Guard, maskSpansOf, type Verdict } from 'railgate';
 
 export interface StreamStep {
   /** Text to send now (masked where the policy masks). */
@@ -68,7 +68,7 @@ export class StreamGuard {
       this.blocked = true;
       return { release: '', verdict, blocked: true };
     }
-    const spans = maskSpans(verdict);
+    const spans = maskSpansOf(verdict);
     let end = boundary;
     for (const span of spans) if (span.start < end && span.end > end) end = span.start;
     if (end <= this.releasedRaw) return { release: '', verdict, blocked: false };
@@ -82,20 +82,4 @@ export class StreamGuard {
     this.releasedRaw = end;
     return { release, verdict, blocked: false };
   }
-}
-
-function maskSpans(verdict: Verdict): MaskSpan[] {
-  const spans: MaskSpan[] = [];
-  for (const f of verdict.findings) {
-    if (!f.fired || f.action !== 'mask' || !f.span) continue;
-    spans.push({
-      start: f.span[0],
-      end: f.span[1],
-      category: f.category,
-      rule: f.rule,
-      score: f.score,
-      ...(f.label ? { label: f.label } : {}),
-    });
-  }
-  return spans;
 }

@@ -1,0 +1,182 @@
+/**
+ * What a proxied request goes through whatever its API shape: the input half (parse, pseudonymise, check,
+ * record, block or forward), the output half of a whole answer (check each text, mask or block), and the
+ * event-stream response with its streamed output checks. openai.ts and anthropic.ts add only their shapes.
+ */
+import type { Context } from 'hono';
+import type { ConversationVerdict, Guard, Message } from 'railgate';
+import type { Tenant } from '../store/types.js';
+import { newCanary, wantsCanary } from './canary.js';
+import { type Env, firedRules, type RouteContext } from './context.js';
+import { type ApiFlavor, errorBody, GatewayError } from './errors.js';
+import { jsonBody, setDecisionHeaders } from './http.js';
+import { Pseudonymizer } from './pseudonymize.js';
+import { StreamGuard } from './stream-guard.js';
+
+export interface Exchange {
+  tenant: Tenant;
+  guard: Guard;
+  pseudo: Pseudonymizer | null;
+  input: ConversationVerdict;
+  /** Rules the input rail fired. */
+  fired: string[];
+  /** The body to send upstream: masked or pseudonymised messages, canary planted. */
+  forwarded: Record<string, unknown>;
+  /** Meta for the output rail (the canary this request planted). */
+  outputMeta: { canary: string } | undefined;
+}
+
+export interface ShapeOptions {
+  flavor: Exclude<ApiFlavor, 'railgate'>;
+  /** Error for a body without a `messages` array, in the shape's own words. */
+  missingMessages: string;
+  /** Puts the canary into the forwarded body (system message or `system` field). */
+  plantCanary(forwarded: Record<string, unknown>, canary: string): void;
+}
+
+export function blockedBody(flavor: ApiFlavor, what: 'request' | 'answer', rules: string[]): unknown {
+  const message = `${what} blocked by Railgate policy (${rules.join(', ')})`;
+  return errorBody(flavor, 'content_policy_violation', message, 'railgate_blocked');
+}
+
+/** The input half: a blocked request's error Response, or the exchange to forward upstream. */
+export async function checkRequest(
+  c: Context<Env>,
+  ctx: RouteContext,
+  shape: ShapeOptions,
+): Promise<Exchange | Response> {
+  const tenant = c.get('tenant');
+  const body = await jsonBody(c);
+  if (!Array.isArray(body.messages)) {
+    throw new GatewayError(400, 'invalid_request_error', shape.missingMessages, 'invalid_messages');
+  }
+  const guard = ctx.guardFor(tenant);
+  const pseudo = tenant.pseudonymize ? new Pseudonymizer() : null;
+  const messages = pseudo ? pseudo.apply(body.messages as Message[]) : (body.messages as Message[]);
+  const input = await guard.check({ messages, tenant: tenant.id });
+  ctx.recordConversation(tenant, input, messages);
+  const fired = firedRules(input);
+  if (!input.allowed) {
+    setDecisionHeaders(c, 'block', fired, input.decision_id);
+    return c.json(blockedBody(shape.flavor, 'request', fired), ctx.blockStatus as 400);
+  }
+  const forwarded: Record<string, unknown> = { ...body, messages: input.masked_messages ?? messages };
+  const canary = wantsCanary(c) ? newCanary() : null;
+  if (canary) shape.plantCanary(forwarded, canary);
+  return { tenant, guard, pseudo, input, fired, forwarded, outputMeta: canary ? { canary } : undefined };
+}
+
+/** One text of a whole answer, read and written in place in the answer's own structure. */
+export interface AnswerText {
+  text: string;
+  set(text: string): void;
+}
+
+/**
+ * The output half of a whole (not streamed) answer: each text is checked, recorded, and replaced by its
+ * masked and PII-restored form. Returns the blocked answer's error Response, or null with headers set.
+ */
+export async function checkAnswer(
+  c: Context<Env>,
+  ctx: RouteContext,
+  ex: Exchange,
+  flavor: ApiFlavor,
+  texts: AnswerText[],
+): Promise<Response | null> {
+  let action: string = ex.input.action;
+  const fired = [...ex.fired];
+  for (const part of texts) {
+    const verdict = await ex.guard.check({
+      text: part.text,
+      rail: 'output',
+      tenant: ex.tenant.id,
+      ...(ex.outputMeta ? { meta: ex.outputMeta } : {}),
+    });
+    ctx.record(ex.tenant, verdict, part.text);
+    fired.push(...verdict.fired_rules);
+    if (!verdict.allowed) {
+      setDecisionHeaders(c, 'block', fired, verdict.decision_id);
+      return c.json(blockedBody(flavor, 'answer', verdict.fired_rules), ctx.blockStatus as 400);
+    }
+    const checked = verdict.masked_text ?? part.text;
+    part.set(ex.pseudo ? ex.pseudo.restore(checked) : checked);
+    if (verdict.action !== 'allow') action = verdict.action;
+  }
+  setDecisionHeaders(c, action, fired, ex.input.decision_id);
+  return null;
+}
+
+/** A streamed answer's text through the output rail, PII placeholders restored in what is released. */
+export class OutputStream {
+  private readonly guard: StreamGuard;
+  private readonly restorer: ReturnType<Pseudonymizer['streamRestorer']> | undefined;
+
+  constructor(
+    ctx: RouteContext,
+    private readonly ex: Exchange,
+  ) {
+    this.guard = new StreamGuard(ex.guard, ctx.holdBack, ex.tenant.id, ex.outputMeta);
+    this.restorer = ex.pseudo?.streamRestorer();
+  }
+
+  /** Text to send now ('' for none), or null when the answer must be blocked. */
+  async push(delta: string): Promise<string | null> {
+    const step = await this.guard.push(delta);
+    if (step.blocked) return null;
+    return step.release && this.restorer ? this.restorer.push(step.release) : step.release;
+  }
+
+  /** The rest of the answer once the upstream finished, or null when it must be blocked. */
+  async end(): Promise<string | null> {
+    const step = await this.guard.end();
+    if (step.blocked) return null;
+    return this.restorer ? this.restorer.push(step.release) + this.restorer.end() : step.release;
+  }
+
+  /** Records the last check of the answer (the text as the model wrote it, placeholders and all). */
+  record(ctx: RouteContext): void {
+    if (this.guard.verdict) ctx.record(this.ex.tenant, this.guard.verdict, this.guard.text);
+  }
+}
+
+/**
+ * An event-stream Response fed by `run`, which reads `upstream` and writes events. Whatever happens —
+ * the end, an error, the client leaving — the upstream request is aborted and `onDone` runs once.
+ */
+export function eventStream(
+  c: Context<Env>,
+  abort: AbortController,
+  run: (write: (event: string) => void) => Promise<void>,
+  onDone: () => void,
+): Response {
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      try {
+        await run((event) => controller.enqueue(encoder.encode(event)));
+        controller.close();
+      } catch (error) {
+        try {
+          controller.error(error);
+        } catch {
+          // the client is already gone
+        }
+      } finally {
+        abort.abort();
+        onDone();
+      }
+    },
+    cancel() {
+      // The client went away: stop the upstream request (and what it costs).
+      abort.abort();
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      ...Object.fromEntries(c.res.headers),
+    },
+  });
+}
