@@ -74,8 +74,36 @@ function effective(policy: string): string {
   return JSON.stringify(JSON.parse(canonicalJson(guard.policy)), null, 2);
 }
 
+async function policyText(c: Context): Promise<string> {
+  const body = await jsonBody(c);
+  if (typeof body.policy !== 'string')
+    throw new GatewayError(400, 'invalid_request_error', 'policy (a string) is required');
+  return body.policy;
+}
+
 export function registerAdmin(app: Hono<Env>, options: AdminOptions): void {
   const { store } = options;
+
+  /** Validates, stores as the next version, drops what instances cached, and logs who did it. */
+  async function activate(
+    c: Context,
+    tenantId: string,
+    policy: string,
+    action: string,
+    detail: (version: number, policyVersion: string) => string,
+  ) {
+    const guard = compilePolicy(policy);
+    const version = await store.setTenantPolicy(tenantId, policy, actorOf(c));
+    options.reloadTenant(tenantId);
+    await store.logEvent({
+      actor: actorOf(c),
+      action,
+      target: tenantId,
+      detail: detail(version, guard.policy.version),
+    });
+    return { version, guard };
+  }
+
   app.use('/admin/*', async (c, next) => {
     if (!options.token)
       throw new GatewayError(404, 'not_found_error', 'the admin API is disabled (no admin token set)');
@@ -143,27 +171,14 @@ export function registerAdmin(app: Hono<Env>, options: AdminOptions): void {
   });
 
   app.post('/admin/v1/policies/validate', async (c) => {
-    const body = await jsonBody(c);
-    if (typeof body.policy !== 'string')
-      throw new GatewayError(400, 'invalid_request_error', 'policy (a string) is required');
-    const guard = compilePolicy(body.policy);
+    const guard = compilePolicy(await policyText(c));
     return c.json({ valid: true, id: guard.policy.id, version: guard.policy.version });
   });
 
   app.put('/admin/v1/tenants/:id/policy', async (c) => {
     const tenant = await tenantOr404(store, c.req.param('id'));
-    const body = await jsonBody(c);
-    if (typeof body.policy !== 'string')
-      throw new GatewayError(400, 'invalid_request_error', 'policy (a string) is required');
-    const guard = compilePolicy(body.policy);
-    const version = await store.setTenantPolicy(tenant.id, body.policy, actorOf(c));
-    options.reloadTenant(tenant.id);
-    await store.logEvent({
-      actor: actorOf(c),
-      action: 'policy.activate',
-      target: tenant.id,
-      detail: `v${version} ${guard.policy.version}`,
-    });
+    const policy = await policyText(c);
+    const { version, guard } = await activate(c, tenant.id, policy, 'policy.activate', (v, hash) => `v${v} ${hash}`);
     return c.json({ version, policy_version: guard.policy.version });
   });
 
@@ -188,15 +203,13 @@ export function registerAdmin(app: Hono<Env>, options: AdminOptions): void {
     const body = await jsonBody(c);
     const target = (await store.policyVersions(tenant.id)).find((v) => v.version === body.version);
     if (!target) throw new GatewayError(400, 'invalid_request_error', 'version must be an existing version number');
-    compilePolicy(target.policy);
-    const version = await store.setTenantPolicy(tenant.id, target.policy, actorOf(c));
-    options.reloadTenant(tenant.id);
-    await store.logEvent({
-      actor: actorOf(c),
-      action: 'policy.rollback',
-      target: tenant.id,
-      detail: `v${version} = v${target.version}`,
-    });
+    const { version } = await activate(
+      c,
+      tenant.id,
+      target.policy,
+      'policy.rollback',
+      (v) => `v${v} = v${target.version}`,
+    );
     return c.json({ version, restored: target.version });
   });
 
