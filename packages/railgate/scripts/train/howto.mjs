@@ -5,6 +5,7 @@
 // side; many tasks deliberately borrow verbs the harmful sets use ("get rid of", "kill", "shoot", "crack",
 // "break", "destroy", "track") in their ordinary senses, so the model has to read the object of the verb.
 // Seeded, so the training data and the weights stay reproducible.
+import { distinctRows, pick } from './templates.mjs';
 
 const FRAMES = [
   'How do I {task}?',
@@ -202,25 +203,10 @@ const TASKS = [
   'make soap with lye safely',
 ];
 
-function pick(rng, list) {
-  return list[Math.floor(rng() * list.length)];
-}
-
 /** `count` templated everyday how-to requests (benign), deterministic for a given rng. */
 export function everydayHowTo(rng, count = 800) {
-  const out = new Map();
-  let guard = 0;
-  while (out.size < count && guard++ < count * 20) {
+  return distinctRows(count, 'templated_howto', () => {
     const frame = pick(rng, FRAMES);
-    const text = frame.replace('{task}', pick(rng, TASKS));
-    if (!out.has(text)) out.set(text, frame);
-  }
-  // `frame` lets check-hard-cases tell a stock question frame ("what's the best way to") from copied words.
-  return [...out].map(([text, frame]) => ({
-    text,
-    label: 0,
-    category: 'benign',
-    subcategory: 'templated_howto',
-    frame,
-  }));
+    return { text: frame.replace('{task}', pick(rng, TASKS)), frame };
+  });
 }

@@ -96,8 +96,23 @@ const ROLE_FRAMES = [
   'Imagine you are {role}; what would you tell me first?',
 ];
 
-function pick(rng, list) {
+export function pick(rng, list) {
   return list[Math.floor(rng() * list.length)];
+}
+
+/**
+ * Up to `count` distinct benign rows from `draw` (which returns `{ text, frame }`), giving up after 20
+ * draws per row. `frame` lets check-hard-cases tell a stock frame ("I want you to act as", "what's the best
+ * way to") from copied words.
+ */
+export function distinctRows(count, subcategory, draw) {
+  const out = new Map();
+  let guard = 0;
+  while (out.size < count && guard++ < count * 20) {
+    const { text, frame } = draw();
+    if (!out.has(text)) out.set(text, frame);
+  }
+  return [...out].map(([text, frame]) => ({ text, label: 0, category: 'benign', subcategory, frame }));
 }
 
 function capitalise(text) {
@@ -106,35 +121,20 @@ function capitalise(text) {
 
 /** `count` templated benign prompts, deterministic for a given rng. */
 export function templatedNegatives(rng, count = 400) {
-  const out = new Map();
-  let guard = 0;
-  while (out.size < count && guard++ < count * 20) {
+  return distinctRows(count, 'templated_lookalike', () => {
     const kind = rng();
-    let text;
-    let frame;
     if (kind < 0.6) {
       const lead = pick(rng, POLITE);
       const verb = pick(rng, VERBS);
       const opening = `${lead}${lead ? verb : capitalise(verb)} ${pick(rng, WHOSE)} ${pick(rng, THINGS)}`;
       const join = rng();
-      if (join < 0.45) text = `${opening}, ${pick(rng, FOLLOW_UPS)}`;
-      else if (join < 0.8) text = `${opening} ${pick(rng, AND_THEN)}.`;
-      else if (join < 0.9) text = `${opening}. ${capitalise(pick(rng, FOLLOW_UPS))}`;
-      else text = `${opening}.`;
-    } else if (kind < 0.75) {
-      text = pick(rng, CHANGE_MIND);
-    } else {
-      frame = pick(rng, ROLE_FRAMES);
-      text = frame.replace('{role}', pick(rng, ROLES));
+      if (join < 0.45) return { text: `${opening}, ${pick(rng, FOLLOW_UPS)}` };
+      if (join < 0.8) return { text: `${opening} ${pick(rng, AND_THEN)}.` };
+      if (join < 0.9) return { text: `${opening}. ${capitalise(pick(rng, FOLLOW_UPS))}` };
+      return { text: `${opening}.` };
     }
-    if (!out.has(text)) out.set(text, frame);
-  }
-  // `frame` lets check-hard-cases tell a stock frame ("I want you to act as") from copied words.
-  return [...out].map(([text, frame]) => ({
-    text,
-    label: 0,
-    category: 'benign',
-    subcategory: 'templated_lookalike',
-    frame,
-  }));
+    if (kind < 0.75) return { text: pick(rng, CHANGE_MIND) };
+    const frame = pick(rng, ROLE_FRAMES);
+    return { text: frame.replace('{role}', pick(rng, ROLES)), frame };
+  });
 }

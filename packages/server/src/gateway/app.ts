@@ -230,15 +230,18 @@ export function createGateway(options: GatewayOptions): Gateway {
           if (polling) return;
           polling = true;
           try {
+            if (tenants.size === 0) return;
+            // One query per tick, whatever the number of tenants this instance serves.
+            const current = new Map((await store.listTenants()).map((t) => [t.id, t.policy]));
             for (const [id, compiledFrom] of [...tenants]) {
-              const tenant = await store.getTenant(id);
-              if (tenant && tenant.policy === compiledFrom) continue;
+              const policy = current.get(id);
+              if (policy === compiledFrom) continue;
               // Compile first, then swap: requests in between keep the old policy, never half of each.
-              const next = tenant ? compilePolicy(tenant.policy) : null;
+              const next = policy === undefined ? null : compilePolicy(policy);
               reloadTenant(id);
-              if (tenant && next) {
+              if (policy !== undefined && next) {
                 guards.set(id, next);
-                tenants.set(id, tenant.policy);
+                tenants.set(id, policy);
               }
             }
           } catch {

@@ -1,32 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningGateway, startGateway } from '../server.js';
-import { type StubUpstream, startStubUpstream } from '../test-fixtures/stub-upstream.js';
+import type { RunningGateway } from '../server.js';
+import { startTestGateway, type TestGateway } from '../test-fixtures/gateway.js';
+import type { StubUpstream } from '../test-fixtures/stub-upstream.js';
 import { plantInMessages, plantInSystem } from './canary.js';
 
-let dir: string;
 let stub: StubUpstream;
 let gw: RunningGateway;
 
+let testGateway: TestGateway;
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'railgate-canary-'));
-  stub = await startStubUpstream();
-  gw = await startGateway({
-    store: join(dir, 'c.db'),
-    port: 0,
-    upstream: { baseUrl: stub.baseUrl },
-    anthropic: { baseUrl: stub.root },
-  });
+  testGateway = await startTestGateway();
+  ({ stub, gw } = testGateway);
 });
-afterAll(async () => {
-  await gw.close();
-  await stub.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => testGateway.close());
 
 const SYSTEM = 'You are the support bot of Example Bank. Never discuss internal tooling.';
 

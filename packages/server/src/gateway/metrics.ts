@@ -58,39 +58,22 @@ export class GatewayMetrics {
   });
 
   constructor(audit: AuditWriter) {
-    const registers = [this.registry];
-    new Gauge({
-      name: 'railgate_audit_queue_depth',
-      help: 'Decision records waiting to be written',
-      registers,
-      collect() {
-        this.set(audit.depth);
-      },
-    });
-    new Gauge({
-      name: 'railgate_audit_dropped',
-      help: 'Decision records lost because the spool was full',
-      registers,
-      collect() {
-        this.set(audit.dropped);
-      },
-    });
-    new Gauge({
-      name: 'railgate_audit_spool_bytes',
-      help: 'Decision records waiting on disk while the store is down',
-      registers,
-      collect() {
-        this.set(audit.spooled);
-      },
-    });
-    new Gauge({
-      name: 'railgate_audit_write_failures',
-      help: 'Failed batch writes to the store (retried)',
-      registers,
-      collect() {
-        this.set(audit.failures);
-      },
-    });
+    const readings: Array<[name: string, help: string, read: () => number]> = [
+      ['railgate_audit_queue_depth', 'Decision records waiting to be written', () => audit.depth],
+      ['railgate_audit_dropped', 'Decision records lost because the spool was full', () => audit.dropped],
+      ['railgate_audit_spool_bytes', 'Decision records waiting on disk while the store is down', () => audit.spooled],
+      ['railgate_audit_write_failures', 'Failed batch writes to the store (retried)', () => audit.failures],
+    ];
+    for (const [name, help, read] of readings) {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    }
     collectDefaultMetrics({ register: this.registry, prefix: 'railgate_process_' });
   }
 

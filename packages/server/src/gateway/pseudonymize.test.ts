@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenantWithKey } from '../bootstrap.js';
-import { type RunningGateway, startGateway } from '../server.js';
-import { type StubUpstream, startStubUpstream } from '../test-fixtures/stub-upstream.js';
+import type { RunningGateway } from '../server.js';
+import { startTestGateway, type TestGateway } from '../test-fixtures/gateway.js';
+import type { StubUpstream } from '../test-fixtures/stub-upstream.js';
 import { Pseudonymizer } from './pseudonymize.js';
 
 const PROMPT = 'Write to jane.doe@example.com and copy max@example.org; my card 4111 1111 1111 1111 is on file.';
@@ -53,28 +51,19 @@ describe('Pseudonymizer', () => {
 });
 
 describe('pseudonymisation through the gateway', () => {
-  let dir: string;
   let stub: StubUpstream;
   let gw: RunningGateway;
   let key: string;
 
+  let testGateway: TestGateway;
+
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'railgate-pseudo-'));
-    stub = await startStubUpstream();
-    gw = await startGateway({
-      store: join(dir, 'railgate.db'),
-      port: 0,
-      upstream: { baseUrl: stub.baseUrl },
-      anthropic: { baseUrl: stub.root },
-    });
+    testGateway = await startTestGateway();
+    ({ stub, gw } = testGateway);
     key = (await createTenantWithKey(gw.store, { id: 'clinic', pseudonymize: true })).key;
   });
 
-  afterAll(async () => {
-    await gw.close();
-    await stub.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => testGateway.close());
 
   it('the model sees placeholders; the OpenAI client gets the originals back, streamed or not', async () => {
     const client = new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 });

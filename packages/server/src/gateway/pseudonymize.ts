@@ -26,8 +26,7 @@ export class Pseudonymizer {
     for (const part of partsOfMessages(messages)) {
       if (part.rail !== 'input' && part.rail !== 'tool_result') continue;
       const replaced = this.text(part.text);
-      if (replaced !== part.text)
-        setAtPath(out[part.message] as unknown as Record<string, unknown>, part.path, replaced);
+      if (replaced !== part.text) setAtPath(out[part.message], part.path, replaced);
     }
     return out;
   }
@@ -88,7 +87,7 @@ export class Pseudonymizer {
 }
 
 /** Sets `content`, `content[2].text` or `tool_calls[0].function.arguments` inside a message. */
-function setAtPath(target: Record<string, unknown>, path: string, value: string): void {
+function setAtPath(target: object | undefined, path: string, value: string): void {
   const keys = path.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');
   let node: unknown = target;
   for (const key of keys.slice(0, -1)) {

@@ -94,22 +94,11 @@ export async function startStubUpstream(): Promise<StubUpstream> {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(current.text, model)));
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    let closed = false;
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        closed = true;
-        stub.aborted++;
-      }
+    await streamEvents(res, current, () => stub.aborted++, {
+      open: [chunk({ role: 'assistant', content: '' }, model)],
+      piece: (text) => chunk({ content: text }, model),
+      close: [chunk({}, model, 'stop'), 'data: [DONE]\n\n'],
     });
-    res.write(chunk({ role: 'assistant', content: '' }, model));
-    for (const piece of current.chunks ?? [current.text]) {
-      if (closed) return;
-      res.write(chunk({ content: piece }, model));
-      if (current.chunkDelayMs) await sleep(current.chunkDelayMs);
-    }
-    res.write(chunk({}, model, 'stop'));
-    res.end('data: [DONE]\n\n');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   stub.root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -148,27 +137,19 @@ async function anthropicAnswer(
       .end(JSON.stringify(anthropicMessage(current.text, model)));
     return;
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  let closed = false;
-  res.on('close', () => {
-    if (!res.writableFinished) {
-      closed = true;
-      onAbort();
-    }
+  await streamEvents(res, current, onAbort, {
+    open: [
+      event('message_start', { message: { ...anthropicMessage('', model), stop_reason: null } }),
+      event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+      event('ping', {}),
+    ],
+    piece: (text) => event('content_block_delta', { index: 0, delta: { type: 'text_delta', text } }),
+    close: [
+      event('content_block_stop', { index: 0 }),
+      event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 7 } }),
+      event('message_stop', {}),
+    ],
   });
-  res.write(event('message_start', { message: { ...anthropicMessage('', model), stop_reason: null } }));
-  res.write(event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
-  res.write(event('ping', {}));
-  for (const piece of current.chunks ?? [current.text]) {
-    if (closed) return;
-    res.write(event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } }));
-    if (current.chunkDelayMs) await sleep(current.chunkDelayMs);
-  }
-  res.write(event('content_block_stop', { index: 0 }));
-  res.write(
-    event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 7 } }),
-  );
-  res.end(event('message_stop', {}));
 }
 
 function systemOf(body: Record<string, unknown>): string {
@@ -177,4 +158,28 @@ function systemOf(body: Record<string, unknown>): string {
   const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: string; content?: unknown }>) : [];
   const system = messages.find((m) => m.role === 'system');
   return typeof system?.content === 'string' ? system.content : '';
+}
+
+/** Writes an event stream: the opening events, one event per chunk of the answer (paced), the closing ones. */
+async function streamEvents(
+  res: ServerResponse,
+  answer: Extract<Behaviour, { kind: 'answer' }>,
+  onAbort: () => void,
+  events: { open: string[]; piece: (text: string) => string; close: string[] },
+): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  let closed = false;
+  res.on('close', () => {
+    if (!res.writableFinished) {
+      closed = true;
+      onAbort();
+    }
+  });
+  for (const e of events.open) res.write(e);
+  for (const piece of answer.chunks ?? [answer.text]) {
+    if (closed) return;
+    res.write(events.piece(piece));
+    if (answer.chunkDelayMs) await sleep(answer.chunkDelayMs);
+  }
+  res.end(events.close.join(''));
 }

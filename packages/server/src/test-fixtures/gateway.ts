@@ -1,0 +1,42 @@
+/**
+ * A gateway for a test file: a scratch folder, the stub upstream (both API shapes), and `railgate serve`'s
+ * `startGateway` on a SQLite file in the folder. `close` stops both and removes the folder.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningGateway, type ServeOptions, startGateway } from '../server.js';
+import { type StubUpstream, startStubUpstream } from './stub-upstream.js';
+
+export interface TestGateway {
+  dir: string;
+  stub: StubUpstream;
+  gw: RunningGateway;
+  close(): Promise<void>;
+}
+
+export async function startTestGateway(
+  options: { timeoutMs?: number } & Partial<Omit<ServeOptions, 'upstream' | 'anthropic'>> = {},
+): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'railgate-test-'));
+  const stub = await startStubUpstream();
+  const { timeoutMs, ...rest } = options;
+  const timeout = timeoutMs === undefined ? {} : { timeoutMs };
+  const gw = await startGateway({
+    store: join(dir, 'railgate.db'),
+    port: 0,
+    upstream: { baseUrl: stub.baseUrl, ...timeout },
+    anthropic: { baseUrl: stub.root, ...timeout },
+    ...rest,
+  });
+  return {
+    dir,
+    stub,
+    gw,
+    async close() {
+      await gw.close();
+      await stub.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
