@@ -6,15 +6,8 @@
 import type { Hono } from 'hono';
 import { plantInSystem } from './canary.js';
 import type { Env, RouteContext } from './context.js';
-import {
-  type AnswerText,
-  checkAnswer,
-  checkRequest,
-  eventStream,
-  OutputStream,
-  type ShapeOptions,
-} from './exchange.js';
-import { ensureStreamOk, setDecisionHeaders, sse, sseEvents, type UpstreamBody, upstreamJson } from './http.js';
+import { type AnswerText, checkRequest, type OutputStream, respond, type ShapeOptions } from './exchange.js';
+import { sse, sseEvents, type UpstreamBody } from './http.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -31,6 +24,8 @@ const SHAPE: ShapeOptions = {
   plantCanary(forwarded, canary) {
     forwarded.system = plantInSystem(forwarded.system, canary);
   },
+  answerTexts: (answer) => answerTexts(answer.content),
+  relay: relayEvents,
 };
 
 export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
@@ -48,20 +43,7 @@ export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
       timeoutMs: ctx.anthropic.timeoutMs ?? 60_000,
       signal: abort.signal,
     });
-    if (ex.forwarded.stream === true) {
-      const events = await ensureStreamOk(upstream);
-      setDecisionHeaders(c, ex.input.action, ex.fired, ex.input.decision_id);
-      const output = new OutputStream(ctx, ex);
-      return eventStream(
-        c,
-        abort,
-        (write) => relayEvents(events, output, write),
-        () => output.record(ctx),
-      );
-    }
-    const answer = await upstreamJson(upstream);
-    const blocked = await checkAnswer(c, ctx, ex, 'anthropic', answerTexts(answer.content));
-    return blocked ?? c.json(answer);
+    return respond(c, ctx, ex, SHAPE, upstream, abort);
   });
 }
 

@@ -9,7 +9,14 @@ import type { Tenant } from '../store/types.js';
 import { newCanary, wantsCanary } from './canary.js';
 import { type Env, firedRules, type RouteContext } from './context.js';
 import { type ApiFlavor, errorBody, GatewayError } from './errors.js';
-import { jsonBody, setDecisionHeaders } from './http.js';
+import {
+  ensureStreamOk,
+  jsonBody,
+  setDecisionHeaders,
+  type UpstreamBody,
+  type UpstreamResponse,
+  upstreamJson,
+} from './http.js';
 import { Pseudonymizer } from './pseudonymize.js';
 import { StreamGuard } from './stream-guard.js';
 
@@ -32,9 +39,13 @@ export interface ShapeOptions {
   missingMessages: string;
   /** Puts the canary into the forwarded body (system message or `system` field). */
   plantCanary(forwarded: Record<string, unknown>, canary: string): void;
+  /** The texts of a whole answer, to check and rewrite in place. */
+  answerTexts(answer: Record<string, unknown>): AnswerText[];
+  /** Re-emits a streamed answer's events with its text passed through `output`. */
+  relay(body: UpstreamBody, output: OutputStream, write: (event: string) => void): Promise<void>;
 }
 
-export function blockedBody(flavor: ApiFlavor, what: 'request' | 'answer', rules: string[]): unknown {
+function blockedBody(flavor: ApiFlavor, what: 'request' | 'answer', rules: string[]): unknown {
   const message = `${what} blocked by Railgate policy (${rules.join(', ')})`;
   return errorBody(flavor, 'content_policy_violation', message, 'railgate_blocked');
 }
@@ -66,6 +77,31 @@ export async function checkRequest(
   return { tenant, guard, pseudo, input, fired, forwarded, outputMeta: canary ? { canary } : undefined };
 }
 
+/** The output half: the upstream's answer, streamed or whole, checked and sent in the shape's format. */
+export async function respond(
+  c: Context<Env>,
+  ctx: RouteContext,
+  ex: Exchange,
+  shape: ShapeOptions,
+  upstream: UpstreamResponse,
+  abort: AbortController,
+): Promise<Response> {
+  if (ex.forwarded.stream === true) {
+    const events = await ensureStreamOk(upstream);
+    setDecisionHeaders(c, ex.input.action, ex.fired, ex.input.decision_id);
+    const output = new OutputStream(ctx, ex);
+    return eventStream(
+      c,
+      abort,
+      (write) => shape.relay(events, output, write),
+      () => output.record(ctx),
+    );
+  }
+  const answer = await upstreamJson(upstream);
+  const blocked = await checkAnswer(c, ctx, ex, shape.flavor, shape.answerTexts(answer));
+  return blocked ?? c.json(answer);
+}
+
 /** One text of a whole answer, read and written in place in the answer's own structure. */
 export interface AnswerText {
   text: string;
@@ -76,7 +112,7 @@ export interface AnswerText {
  * The output half of a whole (not streamed) answer: each text is checked, recorded, and replaced by its
  * masked and PII-restored form. Returns the blocked answer's error Response, or null with headers set.
  */
-export async function checkAnswer(
+async function checkAnswer(
   c: Context<Env>,
   ctx: RouteContext,
   ex: Exchange,
@@ -143,7 +179,7 @@ export class OutputStream {
  * An event-stream Response fed by `run`, which reads `upstream` and writes events. Whatever happens —
  * the end, an error, the client leaving — the upstream request is aborted and `onDone` runs once.
  */
-export function eventStream(
+function eventStream(
   c: Context<Env>,
   abort: AbortController,
   run: (write: (event: string) => void) => Promise<void>,

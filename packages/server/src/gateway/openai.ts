@@ -2,15 +2,8 @@
 import type { Hono } from 'hono';
 import { plantInMessages } from './canary.js';
 import type { Env, RouteContext } from './context.js';
-import {
-  type AnswerText,
-  checkAnswer,
-  checkRequest,
-  eventStream,
-  OutputStream,
-  type ShapeOptions,
-} from './exchange.js';
-import { ensureStreamOk, setDecisionHeaders, sse, sseEvents, type UpstreamBody, upstreamJson } from './http.js';
+import { type AnswerText, checkRequest, type OutputStream, respond, type ShapeOptions } from './exchange.js';
+import { sse, sseEvents, type UpstreamBody } from './http.js';
 
 interface ChatChunk {
   id?: string;
@@ -30,6 +23,8 @@ const SHAPE: ShapeOptions = {
   plantCanary(forwarded, canary) {
     forwarded.messages = plantInMessages(forwarded.messages as unknown[], canary);
   },
+  answerTexts: (answer) => answerTexts(answer as ChatCompletion),
+  relay: relayChunks,
 };
 
 export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
@@ -44,20 +39,7 @@ export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
       timeoutMs: ctx.openai.timeoutMs ?? 60_000,
       signal: abort.signal,
     });
-    if (ex.forwarded.stream === true) {
-      const events = await ensureStreamOk(upstream);
-      setDecisionHeaders(c, ex.input.action, ex.fired, ex.input.decision_id);
-      const output = new OutputStream(ctx, ex);
-      return eventStream(
-        c,
-        abort,
-        (write) => relayChunks(events, output, write),
-        () => output.record(ctx),
-      );
-    }
-    const answer = (await upstreamJson(upstream)) as ChatCompletion;
-    const blocked = await checkAnswer(c, ctx, ex, 'openai', answerTexts(answer));
-    return blocked ?? c.json(answer);
+    return respond(c, ctx, ex, SHAPE, upstream, abort);
   });
 }
 
