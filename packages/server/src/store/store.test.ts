@@ -106,7 +106,7 @@ if (POSTGRES_URL) {
   describe('two gateway instances sharing PostgreSQL', () => {
     it('serve the same tenant and write one intact audit chain with every decision', async () => {
       const seed = await fresh();
-      const { key } = await createTenantWithKey(seed, { id: 'shared' });
+      const { key } = await createTenantWithKey(seed, { id: 'two-instances' });
       const schema = seed.schema;
       await seed.close();
       const stub = await startStubUpstream();
