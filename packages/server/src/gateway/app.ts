@@ -70,9 +70,8 @@ const KEY_CACHE_MS = 30_000;
 export function createGateway(options: GatewayOptions): Gateway {
   const { store } = options;
   const audit = options.audit ?? new AuditWriter(store);
-  const guards = new Map<string, Guard>();
-  /** The policy text each compiled guard was built from. */
-  const tenants = new Map<string, string>();
+  /** Each tenant's compiled policy, with the policy text it was compiled from. */
+  const compiled = new Map<string, { guard: Guard; policy: string }>();
   const keyCache = new Map<string, { tenant: Tenant; at: number }>();
   const metrics = new GatewayMetrics(audit);
   const ctx: RouteContext = {
@@ -85,13 +84,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     holdBack: options.holdBack ?? 160,
     blockStatus: options.blockStatus ?? 400,
     guardFor(tenant) {
-      let guard = guards.get(tenant.id);
-      if (!guard) {
-        guard = compilePolicy(tenant.policy);
-        guards.set(tenant.id, guard);
-        tenants.set(tenant.id, tenant.policy);
+      let entry = compiled.get(tenant.id);
+      if (!entry) {
+        entry = { guard: compilePolicy(tenant.policy), policy: tenant.policy };
+        compiled.set(tenant.id, entry);
       }
-      return guard;
+      return entry.guard;
     },
     ...auditRecorders(audit, metrics),
   };
@@ -216,8 +214,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   registerAnthropic(app, ctx);
 
   const reloadTenant = (id: string) => {
-    guards.delete(id);
-    tenants.delete(id);
+    compiled.delete(id);
     for (const [key, entry] of keyCache) if (entry.tenant.id === id) keyCache.delete(key);
   };
   registerAdmin(app, { token: options.adminToken, store, reloadTenant });
@@ -230,19 +227,16 @@ export function createGateway(options: GatewayOptions): Gateway {
           if (polling) return;
           polling = true;
           try {
-            if (tenants.size === 0) return;
+            if (compiled.size === 0) return;
             // One query per tick, whatever the number of tenants this instance serves.
             const current = new Map((await store.listTenants()).map((t) => [t.id, t.policy]));
-            for (const [id, compiledFrom] of [...tenants]) {
+            for (const [id, entry] of [...compiled]) {
               const policy = current.get(id);
-              if (policy === compiledFrom) continue;
+              if (policy === entry.policy) continue;
               // Compile first, then swap: requests in between keep the old policy, never half of each.
-              const next = policy === undefined ? null : compilePolicy(policy);
+              const next = policy === undefined ? undefined : { guard: compilePolicy(policy), policy };
               reloadTenant(id);
-              if (policy !== undefined && next) {
-                guards.set(id, next);
-                tenants.set(id, policy);
-              }
+              if (next) compiled.set(id, next);
             }
           } catch {
             // Store unreachable: keep serving the policies already compiled; the next tick tries again.
