@@ -76,7 +76,7 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
         // Idle keep-alive connections would hold close() open; busy ones finish their request first.
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
-      gateway.stop();
+      await gateway.stop();
       await audit.close();
       await store.close();
     },

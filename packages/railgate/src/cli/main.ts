@@ -14,6 +14,9 @@ import { type CliIO, processIO, scanCommand } from './scan.js';
 import {
   auditVerifyCommand,
   keysCreateCommand,
+  keysListCommand,
+  keysRevokeCommand,
+  keysRotateCommand,
   policyDiffCommand,
   policyPushCommand,
   policyRollbackCommand,
@@ -123,18 +126,60 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
       "JSON request logs on stderr: info, warn, error or 'off'",
       process.env.RAILGATE_LOG_LEVEL ?? 'info',
     )
+    .option(
+      '--audit-spool <path>',
+      'file where audit records wait while the store is down (default: next to the store)',
+    )
+    .addOption(
+      new Option(
+        '--audit-on-full <mode>',
+        'when the audit spool is full: fail_closed answers 503, fail_open serves and counts lost records',
+      ).choices(['fail_open', 'fail_closed']),
+    )
+    .option('--block-status <code>', 'HTTP status of a blocked request, 400-499 (default 400)')
+    .option(
+      '--routes <file>',
+      'YAML/JSON route table: upstream by model name, shared and per tenant (unknown models get 404)',
+      process.env.RAILGATE_ROUTES,
+    )
+    .option(
+      '--policy-poll-ms <n>',
+      'how often to re-read tenant policies changed by another instance, in ms (default 1000; 0: never)',
+    )
     .action(async (options) => setCode(await serveCommand(options, io)));
 
-  const keys = cli.command('keys').description('API keys of gateway tenants');
+  const keys = cli
+    .command('keys')
+    .description('API keys of gateway tenants, in the store directly (recorded as admin events by "cli")');
   keys
     .command('create')
     .description('create an API key (and the tenant, if new); the key is printed once')
     .requiredOption('--tenant <id>', 'tenant id')
-    .option('--policy <preset|json>', 'policy of a new tenant', 'default')
+    .option('--key-policy <preset|json|yaml>', "a policy of the key's own (default: the tenant's policy)")
+    .option('--policy <preset|json>', 'new tenant: its policy (default: default)')
+    .option('--allow-policy-override', 'new tenant: requests may name a policy of their own')
     .option('--pseudonymize', 'new tenant: replace PII in prompts by placeholders and restore it in answers')
     .option('--store-text', 'new tenant: keep the (policy-masked) text of its decisions in the audit log')
     .addOption(storeOption())
     .action(async (options) => setCode(await keysCreateCommand(options, io)));
+  keys
+    .command('list')
+    .description("a tenant's keys: id, created, revoked, own policy (never secrets)")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .addOption(storeOption())
+    .action(async (options) => setCode(await keysListCommand(options, io)));
+  keys
+    .command('revoke')
+    .description('revoke a key; running gateways stop accepting it within 30 s (their key cache)')
+    .argument('<key-id>', 'the id of the key (the part after rg_)')
+    .addOption(storeOption())
+    .action(async (keyId: string, options) => setCode(await keysRevokeCommand(keyId, options, io)));
+  keys
+    .command('rotate')
+    .description('replace a key by a new one (same tenant and policy) and revoke it; the new key is printed once')
+    .argument('<key-id>', 'the id of the key (the part after rg_)')
+    .addOption(storeOption())
+    .action(async (keyId: string, options) => setCode(await keysRotateCommand(keyId, options, io)));
 
   const audit = cli.command('audit').description('the gateway audit log');
   audit

@@ -1,5 +1,5 @@
 /**
- * `railgate serve`, `railgate keys create` and `railgate audit verify`: thin commands over @railgate/server,
+ * `railgate serve`, `railgate keys …` and `railgate audit verify`: thin commands over @railgate/server,
  * loaded only when asked for so the library never depends on the gateway (which depends on the library).
  */
 import type { CliIO } from './scan.js';
@@ -12,6 +12,17 @@ interface ServerStore {
   close(): Promise<void>;
 }
 
+/** A key as listed: never its secret, salt or hash. */
+interface KeyListing {
+  id: string;
+  created_at: string;
+  revoked_at: string | null;
+  /** Null: the tenant's policy; otherwise a short name of the key's own. */
+  policy: string | null;
+}
+
+type AuditOnFull = 'fail_open' | 'fail_closed';
+
 interface ServerModule {
   startGateway(options: {
     store?: string;
@@ -23,17 +34,41 @@ interface ServerModule {
     logLevel?: string;
     auditSpool?: string;
     adminToken?: string;
+    auditOnFull?: AuditOnFull;
+    blockStatus?: number;
+    policyPollMs?: number;
+    /** A route table from `loadRoutes` (opaque here). */
+    routes?: unknown;
   }): Promise<{ url: string; firstKey: string | null; close(): Promise<void> }>;
+  /** Reads and checks a route file; throws naming the file, the path inside it and the fix. */
+  loadRoutes(file: string): unknown;
   openStore(spec: string): ServerStore;
-  issueKey(store: ServerStore, tenantId: string): Promise<string>;
+  issueKey(store: ServerStore, tenantId: string, options?: { policy?: string; actor?: string }): Promise<string>;
   createTenantWithKey(
     store: ServerStore,
-    input: { id: string; policy?: string; pseudonymize?: boolean; store_text?: boolean },
+    input: {
+      id: string;
+      policy?: string;
+      pseudonymize?: boolean;
+      store_text?: boolean;
+      allow_policy_override?: boolean;
+      key_policy?: string;
+      actor?: string;
+    },
   ): Promise<{ key: string }>;
+  listTenantKeys(store: ServerStore, tenantId: string): Promise<KeyListing[]>;
+  revokeApiKey(store: ServerStore, keyId: string, actor: string): Promise<{ id: string; tenant_id: string }>;
+  rotateKey(
+    store: ServerStore,
+    keyId: string,
+    actor: string,
+  ): Promise<{ key: string; id: string; tenant_id: string; replaced: string }>;
   verifyChain(rows: unknown[]): Array<{ seq: number; decision_id: string; problem: string }>;
 }
 
 const SERVER_PACKAGE = '@railgate/server';
+/** Who the admin events of commands working on the store directly name (the admin API records its caller). */
+const CLI_ACTOR = 'cli';
 
 async function loadServer(): Promise<ServerModule> {
   try {
@@ -56,13 +91,57 @@ export interface ServeOptions {
   anthropicKeyEnv: string;
   logLevel: string;
   auditSpool?: string;
+  auditOnFull?: AuditOnFull;
+  blockStatus?: string;
+  policyPollMs?: string;
+  routes?: string;
+}
+
+/** A whole number written in decimal digits only (no sign, exponent, fraction or blanks), within bounds. */
+function wholeNumber(value: string, min: number, max: number): number | null {
+  if (!/^\d{1,10}$/.test(value)) return null;
+  const n = Number(value);
+  return n >= min && n <= max ? n : null;
+}
+
+function parsePort(value: string): number {
+  const port = wholeNumber(value, 0, 65535);
+  if (port === null) throw new Error(`--port must be 0-65535, got '${value}'`);
+  return port;
+}
+
+function parseBlockStatus(value: string): number {
+  const status = wholeNumber(value, 400, 499);
+  if (status === null) throw new Error(`--block-status must be an HTTP client-error status (400-499), got '${value}'`);
+  return status;
+}
+
+/** Timers take at most 2^31-1 ms; 0 turns the re-check off. */
+function parsePollMs(value: string): number {
+  const ms = wholeNumber(value, 0, 2 ** 31 - 1);
+  if (ms === null)
+    throw new Error(`--policy-poll-ms must be a whole number of milliseconds (0: never), got '${value}'`);
+  return ms;
+}
+
+/** The gateway options given as flags, checked before anything starts. */
+function gatewayFlags(options: ServeOptions): {
+  auditOnFull?: AuditOnFull;
+  blockStatus?: number;
+  policyPollMs?: number;
+} {
+  return {
+    ...(options.auditOnFull ? { auditOnFull: options.auditOnFull } : {}),
+    ...(options.blockStatus !== undefined ? { blockStatus: parseBlockStatus(options.blockStatus) } : {}),
+    ...(options.policyPollMs !== undefined ? { policyPollMs: parsePollMs(options.policyPollMs) } : {}),
+  };
 }
 
 export async function serveCommand(options: ServeOptions, io: CliIO): Promise<number> {
+  const port = parsePort(options.port);
+  const flags = gatewayFlags(options);
   const server = await loadServer();
-  const port = Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be 0-65535, got '${options.port}'`);
+  const routes = options.routes ? server.loadRoutes(options.routes) : undefined;
   const apiKey = process.env[options.upstreamKeyEnv];
   const anthropicKey = process.env[options.anthropicKeyEnv];
   const timeoutMs = Number(options.upstreamTimeoutMs);
@@ -79,11 +158,13 @@ export async function serveCommand(options: ServeOptions, io: CliIO): Promise<nu
     log: (line) => io.stderr.write(`${line}\n`),
     ...(options.logLevel !== 'off' ? { logLevel: options.logLevel } : {}),
     ...(options.auditSpool ? { auditSpool: options.auditSpool } : {}),
+    ...flags,
+    ...(routes ? { routes } : {}),
     // From the environment only: a command-line argument would show in the process list.
     ...(process.env.RAILGATE_ADMIN_TOKEN ? { adminToken: process.env.RAILGATE_ADMIN_TOKEN } : {}),
   });
   io.stdout.write(
-    `Railgate gateway on ${running.url} (store ${options.store}; OpenAI upstream ${options.upstream}; Anthropic upstream ${options.anthropicUpstream})\n`,
+    `Railgate gateway on ${running.url} (store ${options.store}; ${options.routes ? `routes ${options.routes}, else ` : ''}OpenAI upstream ${options.upstream}; Anthropic upstream ${options.anthropicUpstream})\n`,
   );
   if (running.firstKey) {
     io.stdout.write(
@@ -101,28 +182,94 @@ export async function serveCommand(options: ServeOptions, io: CliIO): Promise<nu
   return 0;
 }
 
-export async function keysCreateCommand(
-  options: { tenant: string; store: string; policy?: string },
-  io: CliIO,
-): Promise<number> {
+/** Opens the store, runs `work` on it and closes it, whatever happens. */
+async function withStore<T>(spec: string, work: (server: ServerModule, store: ServerStore) => Promise<T>): Promise<T> {
   const server = await loadServer();
-  const store = server.openStore(options.store);
+  const store = server.openStore(spec);
   try {
     await store.migrate();
-    const key = (await store.getTenant(options.tenant))
-      ? await server.issueKey(store, options.tenant)
-      : (
-          await server.createTenantWithKey(store, {
-            id: options.tenant,
-            ...(options.policy ? { policy: options.policy } : {}),
-          })
-        ).key;
-    io.stdout.write(`${key}\n`);
-    io.stderr.write(`key for tenant '${options.tenant}' created; it is shown only this once\n`);
-    return 0;
+    return await work(server, store);
   } finally {
     await store.close();
   }
+}
+
+export interface KeysCreateOptions {
+  tenant: string;
+  store: string;
+  /** Policy of a new tenant. */
+  policy?: string;
+  /** Policy of the new key itself. */
+  keyPolicy?: string;
+  allowPolicyOverride?: boolean;
+  pseudonymize?: boolean;
+  storeText?: boolean;
+}
+
+/** Flags that describe a tenant to create; naming one for an existing tenant would silently do nothing. */
+function newTenantFlags(options: KeysCreateOptions): string[] {
+  return [
+    options.policy !== undefined ? '--policy' : null,
+    options.allowPolicyOverride ? '--allow-policy-override' : null,
+    options.pseudonymize ? '--pseudonymize' : null,
+    options.storeText ? '--store-text' : null,
+  ].filter((flag): flag is string => flag !== null);
+}
+
+export async function keysCreateCommand(options: KeysCreateOptions, io: CliIO): Promise<number> {
+  const key = await withStore(options.store, async (server, store) => {
+    const keyPolicy = options.keyPolicy === undefined ? {} : { policy: options.keyPolicy };
+    if (await store.getTenant(options.tenant)) {
+      const ignored = newTenantFlags(options);
+      if (ignored.length > 0) {
+        throw new Error(
+          `tenant '${options.tenant}' exists; only a new tenant takes ${ignored.join(', ')} (change a policy with railgate policy push)`,
+        );
+      }
+      return server.issueKey(store, options.tenant, { ...keyPolicy, actor: CLI_ACTOR });
+    }
+    const created = await server.createTenantWithKey(store, {
+      id: options.tenant,
+      ...(options.policy !== undefined ? { policy: options.policy } : {}),
+      ...(options.keyPolicy !== undefined ? { key_policy: options.keyPolicy } : {}),
+      allow_policy_override: options.allowPolicyOverride === true,
+      pseudonymize: options.pseudonymize === true,
+      store_text: options.storeText === true,
+      actor: CLI_ACTOR,
+    });
+    return created.key;
+  });
+  io.stdout.write(`${key}\n`);
+  io.stderr.write(`key for tenant '${options.tenant}' created; it is shown only this once\n`);
+  return 0;
+}
+
+function keyRow(cells: readonly string[]): string {
+  return `${cells.map((cell, i) => (i < cells.length - 1 ? cell.padEnd(i === 0 ? 14 : 26) : cell)).join('')}\n`;
+}
+
+export async function keysListCommand(options: { tenant: string; store: string }, io: CliIO): Promise<number> {
+  const keys = await withStore(options.store, (server, store) => server.listTenantKeys(store, options.tenant));
+  io.stdout.write(keyRow(['ID', 'CREATED', 'REVOKED', 'POLICY']));
+  for (const key of keys) {
+    io.stdout.write(keyRow([key.id, key.created_at, key.revoked_at ?? '-', key.policy ?? "(tenant's policy)"]));
+  }
+  return 0;
+}
+
+export async function keysRevokeCommand(keyId: string, options: { store: string }, io: CliIO): Promise<number> {
+  const row = await withStore(options.store, (server, store) => server.revokeApiKey(store, keyId, CLI_ACTOR));
+  io.stdout.write(`key ${row.id} of tenant '${row.tenant_id}' revoked\n`);
+  return 0;
+}
+
+export async function keysRotateCommand(keyId: string, options: { store: string }, io: CliIO): Promise<number> {
+  const rotated = await withStore(options.store, (server, store) => server.rotateKey(store, keyId, CLI_ACTOR));
+  io.stdout.write(`${rotated.key}\n`);
+  io.stderr.write(
+    `key ${rotated.replaced} of tenant '${rotated.tenant_id}' revoked; its replacement ${rotated.id} is shown only this once\n`,
+  );
+  return 0;
 }
 
 export async function auditVerifyCommand(options: { store: string }, io: CliIO): Promise<number> {

@@ -57,6 +57,17 @@ export const maskSchema = z.strictObject({
   format: z.string().min(1).max(200).optional(),
 });
 
+export const ON_BLOCK_RESPONSES = ['error', 'refusal'] as const;
+
+/** How a gateway answers a blocked request or answer (the library leaves it to the application). */
+export const onBlockSchema = z.strictObject({
+  /** `error`: the API's error shape and status; `refusal`: an ordinary assistant answer saying `message`. */
+  respond: z.enum(ON_BLOCK_RESPONSES).optional(),
+  message: z.string().min(1).max(2000).optional(),
+  /** HTTP status of the error (400–499); without one the gateway's own setting applies. */
+  status: z.number().int().min(400).max(499).optional(),
+});
+
 export const policySchema = z.strictObject({
   id: z
     .string()
@@ -67,6 +78,7 @@ export const policySchema = z.strictObject({
   description: z.string().max(2000).optional(),
   extends: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(8)]).optional(),
   mask: maskSchema.optional(),
+  on_block: onBlockSchema.optional(),
   rails: z.partialRecord(z.enum(RAILS), railSchema).optional(),
 });
 
@@ -76,6 +88,7 @@ export type PolicyDocument = z.infer<typeof policySchema>;
 export type OnError = (typeof ON_ERROR)[number];
 export type Mode = (typeof MODES)[number];
 export type Aggregation = (typeof AGGREGATIONS)[number];
+export type OnBlockResponse = (typeof ON_BLOCK_RESPONSES)[number];
 
 /** Defaults applied after merging, in one place. */
 export const DEFAULTS = {
@@ -88,4 +101,6 @@ export const DEFAULTS = {
   action: 'block' as const,
   weight: 1,
   mask_format: '[{CATEGORY}:{LABEL}_{n}]',
+  on_block_respond: 'error' as OnBlockResponse,
+  refusal_message: "Sorry, I can't help with that request.",
 };

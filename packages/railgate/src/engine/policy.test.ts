@@ -124,6 +124,12 @@ describe('policy validation errors name the file, the path, what was expected an
     expect(action?.found).toBe('string "deny"');
   });
 
+  it('on_block: an unknown response and a status outside 400-499', () => {
+    const issues = issuesOf(() => guardOf({ on_block: { respond: 'silence', status: 500 } }));
+    expect(issues.map((i) => i.path).sort()).toEqual(['on_block.respond', 'on_block.status']);
+    expect(issues.find((i) => i.path === 'on_block.respond')?.expected).toBe('one of "error", "refusal"');
+  });
+
   it('a scanner on a rail it does not support', () => {
     const [issue] = issuesOf(() =>
       guardOf({ rails: { input: { rules: [{ id: 'c', scanner: 'canary', params: { tokens: ['CANARY-1234'] } }] } } }),
@@ -212,6 +218,17 @@ describe('extends and merging by rule id', () => {
     });
     expect(guard.policy.id).toBe('child');
     expect(guard.policy.sources).toEqual([base, '<inline>']);
+  });
+
+  it('on_block: defaults to an error, a child overrides field by field over its base', () => {
+    expect(guardOf({}).policy.on_block).toEqual({
+      respond: 'error',
+      message: "Sorry, I can't help with that request.",
+    });
+    const parent = writePolicy('on_block:\n  respond: refusal\n  message: Not here.\n');
+    const child = guardOf({ extends: parent, on_block: { status: 451 } });
+    expect(child.policy.on_block).toEqual({ respond: 'refusal', message: 'Not here.', status: 451 });
+    expect(child.policy.version).not.toBe(guardOf({ extends: parent }).policy.version);
   });
 
   it('enabled: false removes an inherited rule', () => {

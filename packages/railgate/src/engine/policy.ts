@@ -13,6 +13,7 @@ import {
   type Aggregation,
   DEFAULTS,
   type Mode,
+  type OnBlockResponse,
   type OnError,
   type PolicyDocument,
   policySchema,
@@ -55,6 +56,8 @@ export interface EffectivePolicy {
   /** Files and presets this policy was built from, base first. */
   sources: string[];
   mask: { format: string };
+  /** How a gateway answers what this policy blocks. */
+  on_block: { respond: OnBlockResponse; message: string; status?: number };
   rails: Partial<Record<Rail, EffectiveRail>>;
 }
 
@@ -96,6 +99,7 @@ interface Merged {
   id?: string;
   description?: string;
   mask?: { format?: string };
+  on_block?: PolicyDocument['on_block'];
   rails: Partial<Record<Rail, MergedRail>>;
   sources: string[];
 }
@@ -256,6 +260,7 @@ function layerOf(doc: PolicyDocument, source: PolicySource): Merged {
     id: doc.id,
     description: doc.description,
     mask: doc.mask,
+    on_block: doc.on_block,
     rails,
     sources: [source.file],
   };
@@ -295,6 +300,7 @@ function mergeInto(base: Merged, top: Merged): Merged {
     id: top.id ?? base.id,
     description: top.description ?? base.description,
     mask: { ...base.mask, ...top.mask },
+    on_block: { ...base.on_block, ...top.on_block },
     rails,
     sources: [...base.sources, ...top.sources],
   };
@@ -339,6 +345,11 @@ function finalize(merged: Merged, top: PolicySource, options: LoadOptions): Effe
     description: merged.description,
     sources: merged.sources,
     mask: { format: merged.mask?.format ?? DEFAULTS.mask_format },
+    on_block: {
+      respond: merged.on_block?.respond ?? DEFAULTS.on_block_respond,
+      message: merged.on_block?.message ?? DEFAULTS.refusal_message,
+      ...(merged.on_block?.status !== undefined ? { status: merged.on_block.status } : {}),
+    },
     rails,
   };
   return { ...body, version: policyVersion(body) };

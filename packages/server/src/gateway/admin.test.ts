@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyIdOf } from '../bootstrap.js';
 import { type RunningGateway, startGateway } from '../server.js';
 import { PostgresStore } from '../store/postgres.js';
 import { lineDiff } from './admin.js';
@@ -132,6 +133,132 @@ describe('admin API', () => {
     };
     expect(listed.keys.map((k) => k.revoked_at === null)).toEqual([false, true]);
     expect(JSON.stringify(listed)).not.toContain('hash');
+  });
+
+  it('binds a new key to a policy of its own, and refuses one that does not compile', async () => {
+    await admin('POST', '/admin/v1/tenants', { id: 'bound' });
+    const strict = await admin('POST', '/admin/v1/tenants/bound/keys', { policy: 'strict' });
+    expect(strict.status).toBe(201);
+    const strictId = keyIdOf(((await strict.json()) as { key: string }).key);
+    const doc = await admin('POST', '/admin/v1/tenants/bound/keys', { policy: BANNED });
+    const docId = keyIdOf(((await doc.json()) as { key: string }).key);
+    expect((await gw.store.getKey(strictId))?.policy).toBe('strict');
+    expect((await gw.store.getKey(docId))?.policy).toBe(BANNED);
+    const listed = (await (await admin('GET', '/admin/v1/tenants/bound')).json()) as {
+      keys: Array<{ id: string; policy: string | null }>;
+    };
+    expect(listed.keys.map((k) => k.policy)).toEqual([null, 'strict', 'document no-acme']);
+    expect(JSON.stringify(listed)).not.toContain('acme rockets');
+
+    const invalid = await admin('POST', '/admin/v1/tenants/bound/keys', {
+      policy: JSON.stringify({ id: 'x', rails: { input: { rules: [{ id: 'r', scanner: 'pii', threshold: 8 }] } } }),
+    });
+    expect(invalid.status).toBe(400);
+    const message = ((await invalid.json()) as { error: { message: string } }).error.message;
+    expect(message).toMatch(/^key policy: /);
+    expect(message).toContain('rails.input.rules[0].threshold');
+    expect((await admin('POST', '/admin/v1/tenants/bound/keys', { policy: 'no-such-preset' })).status).toBe(400);
+    expect((await admin('POST', '/admin/v1/tenants/bound/keys', { policy: '' })).status).toBe(400);
+    const notString = await admin('POST', '/admin/v1/tenants/bound/keys', { policy: { id: 'x' } });
+    expect([notString.status, ((await notString.json()) as { error: { message: string } }).error.message]).toEqual([
+      400,
+      'policy must be a string',
+    ]);
+    const garbled = await fetch(`${gw.url}/admin/v1/tenants/bound/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: '{"policy": ',
+    });
+    expect(garbled.status).toBe(400);
+    expect((await admin('POST', '/admin/v1/tenants/nobody/keys', { policy: 'strict' })).status).toBe(404);
+    // Nothing refused was stored.
+    expect((await gw.store.listKeys('bound')).length).toBe(3);
+    const events = (await (await admin('GET', '/admin/v1/events')).json()) as {
+      events: Array<{ actor: string; action: string; target: string; detail: string }>;
+    };
+    expect(events.events.find((e) => e.target === `bound/${strictId}`)).toMatchObject({
+      actor: 'alice',
+      action: 'key.create',
+      detail: 'policy strict',
+    });
+  });
+
+  it('creates a tenant allowed to override its policy per request only when asked, with a boolean', async () => {
+    const open = (await (
+      await admin('POST', '/admin/v1/tenants', { id: 'overridable', allow_policy_override: true })
+    ).json()) as { tenant: { allow_policy_override: boolean } };
+    expect(open.tenant.allow_policy_override).toBe(true);
+    expect((await gw.store.getTenant('overridable'))?.allow_policy_override).toBe(true);
+    const closed = (await (await admin('POST', '/admin/v1/tenants', { id: 'fixed' })).json()) as {
+      tenant: { allow_policy_override: boolean };
+    };
+    expect(closed.tenant.allow_policy_override).toBe(false);
+    const bad = await admin('POST', '/admin/v1/tenants', { id: 'sloppy', allow_policy_override: 'yes' });
+    expect([bad.status, ((await bad.json()) as { error: { message: string } }).error.message]).toEqual([
+      400,
+      'allow_policy_override must be true or false',
+    ]);
+    expect(await gw.store.getTenant('sloppy')).toBeUndefined();
+  });
+
+  it('rotates a key in one call: same tenant and bound policy, old one revoked, both recorded', async () => {
+    const { key: first } = (await (await admin('POST', '/admin/v1/tenants', { id: 'rotating' })).json()) as {
+      key: string;
+    };
+    const { key: old } = (await (
+      await admin('POST', '/admin/v1/tenants/rotating/keys', { policy: BANNED })
+    ).json()) as {
+      key: string;
+    };
+    // The key runs under its own policy, not the tenant's default.
+    expect(await action(old, 'Do you sell acme rockets?')).toBe('block');
+    const res = await admin('POST', `/admin/v1/keys/${keyIdOf(old)}/rotate`);
+    expect(res.status).toBe(201);
+    const rotated = (await res.json()) as { key: string; id: string; tenant_id: string; replaced: string };
+    expect(rotated).toEqual({
+      key: expect.stringMatching(/^rg_[0-9a-f]{12}_/),
+      id: keyIdOf(rotated.key),
+      tenant_id: 'rotating',
+      replaced: keyIdOf(old),
+    });
+    expect((await gw.store.getKey(rotated.id))?.policy).toBe(BANNED);
+    expect((await guard(old, 'hello')).status).toBe(401);
+    expect((await guard(rotated.key, 'hello')).status).toBe(200);
+    expect(await action(rotated.key, 'Do you sell acme rockets?')).toBe('block');
+    const events = (await (await admin('GET', '/admin/v1/events?limit=5')).json()) as {
+      events: Array<{ actor: string; action: string; target: string; detail: string }>;
+    };
+    expect(events.events.slice(0, 2).map((e) => [e.actor, e.action, e.target, e.detail])).toEqual([
+      ['alice', 'key.revoke', `rotating/${keyIdOf(old)}`, `rotated to ${rotated.id}`],
+      ['alice', 'key.rotate', `rotating/${rotated.id}`, `replaces ${keyIdOf(old)}`],
+    ]);
+
+    const again = await admin('POST', `/admin/v1/keys/${keyIdOf(old)}/rotate`);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toContain('already revoked');
+    expect((await admin('POST', '/admin/v1/keys/ffffffffffff/rotate')).status).toBe(404);
+    const pasted = await admin('POST', `/admin/v1/keys/${encodeURIComponent(rotated.key)}/rotate`);
+    expect(pasted.status).toBe(404);
+    expect(await pasted.text()).not.toContain(rotated.key.split('_')[2]);
+    expect((await admin('POST', `/admin/v1/keys/${rotated.id}/rotate`, undefined, rotated.key)).status).toBe(401);
+    // Refused rotations mint nothing: the tenant's first key and the rotated one are all that work.
+    expect((await gw.store.listKeys('rotating')).filter((k) => k.revoked_at === null).map((k) => k.id)).toEqual([
+      keyIdOf(first),
+      rotated.id,
+    ]);
+  });
+
+  it('refuses to revoke a key twice or one that does not exist, keeping the first revocation time', async () => {
+    const { key } = (await (await admin('POST', '/admin/v1/tenants', { id: 'revoking' })).json()) as { key: string };
+    expect((await admin('DELETE', `/admin/v1/keys/${keyIdOf(key)}`)).status).toBe(204);
+    const first = (await gw.store.getKey(keyIdOf(key)))?.revoked_at;
+    const twice = await admin('DELETE', `/admin/v1/keys/${keyIdOf(key)}`);
+    expect(twice.status).toBe(409);
+    expect(((await twice.json()) as { error: { message: string } }).error.message).toBe(
+      `key '${keyIdOf(key)}' was already revoked (${first})`,
+    );
+    expect((await gw.store.getKey(keyIdOf(key)))?.revoked_at).toBe(first);
+    expect((await admin('DELETE', '/admin/v1/keys/ffffffffffff')).status).toBe(404);
   });
 
   it('lets a tenant read only its own decisions, whatever it asks for', async () => {

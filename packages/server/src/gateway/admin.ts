@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { canonicalJson } from 'railgate';
-import { createTenantWithKey, issueKey } from '../bootstrap.js';
+import { createTenantWithKey, issueKey, listTenantKeys, revokeApiKey, rotateKey } from '../bootstrap.js';
 import type { Store } from '../store/types.js';
 import type { Env } from './context.js';
 import { GatewayError } from './errors.js';
@@ -74,6 +74,28 @@ function effective(policy: string): string {
   return JSON.stringify(JSON.parse(canonicalJson(guard.policy)), null, 2);
 }
 
+/** A JSON body that may be left out entirely (a POST with nothing to say). */
+async function optionalBody(c: Context): Promise<Record<string, unknown>> {
+  const length = c.req.header('content-length');
+  if (length === '0' || (length === undefined && c.req.header('transfer-encoding') === undefined)) return {};
+  return jsonBody(c);
+}
+
+function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new GatewayError(400, 'invalid_request_error', `${field} must be a string`);
+  return value;
+}
+
+function optionalBoolean(body: Record<string, unknown>, field: string): boolean | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean')
+    throw new GatewayError(400, 'invalid_request_error', `${field} must be true or false`);
+  return value;
+}
+
 async function policyText(c: Context): Promise<string> {
   const body = await jsonBody(c);
   if (typeof body.policy !== 'string')
@@ -119,55 +141,51 @@ export function registerAdmin(app: Hono<Env>, options: AdminOptions): void {
   app.post('/admin/v1/tenants', async (c) => {
     const body = await jsonBody(c);
     if (typeof body.id !== 'string') throw new GatewayError(400, 'invalid_request_error', 'id (a string) is required');
-    const policy = typeof body.policy === 'string' ? body.policy : 'default';
-    compilePolicy(policy);
+    const name = optionalString(body, 'name');
+    const policy = optionalString(body, 'policy') ?? 'default';
+    const allowOverride = optionalBoolean(body, 'allow_policy_override');
     if (await store.getTenant(body.id))
       throw new GatewayError(409, 'invalid_request_error', `tenant '${body.id}' exists`);
     let created: Awaited<ReturnType<typeof createTenantWithKey>>;
     try {
       created = await createTenantWithKey(store, {
         id: body.id,
-        ...(typeof body.name === 'string' ? { name: body.name } : {}),
+        ...(name === undefined ? {} : { name }),
         policy,
         pseudonymize: body.pseudonymize === true,
         store_text: body.store_text === true,
+        allow_policy_override: allowOverride ?? false,
+        actor: actorOf(c),
       });
     } catch (error) {
+      if (error instanceof GatewayError) throw error;
       throw new GatewayError(400, 'invalid_request_error', (error as Error).message);
     }
-    await store.logEvent({
-      actor: actorOf(c),
-      action: 'tenant.create',
-      target: body.id,
-      detail: `policy ${policy.slice(0, 80)}`,
-    });
     return c.json({ tenant: created.tenant, key: created.key }, 201);
   });
 
   app.get('/admin/v1/tenants/:id', async (c) => {
     const tenant = await tenantOr404(store, c.req.param('id'));
-    return c.json({ tenant, keys: await store.listKeys(tenant.id) });
+    return c.json({ tenant, keys: await listTenantKeys(store, tenant.id) });
   });
 
   app.post('/admin/v1/tenants/:id/keys', async (c) => {
     const tenant = await tenantOr404(store, c.req.param('id'));
-    const key = await issueKey(store, tenant.id);
-    await store.logEvent({
-      actor: actorOf(c),
-      action: 'key.create',
-      target: `${tenant.id}/${key.split('_')[1]}`,
-      detail: '',
-    });
+    const policy = optionalString(await optionalBody(c), 'policy');
+    const key = await issueKey(store, tenant.id, { ...(policy === undefined ? {} : { policy }), actor: actorOf(c) });
     return c.json({ key }, 201);
   });
 
   app.delete('/admin/v1/keys/:keyId', async (c) => {
-    const row = await store.getKey(c.req.param('keyId'));
-    if (!row) throw new GatewayError(404, 'not_found_error', `no key '${c.req.param('keyId')}'`);
-    await store.revokeKey(row.id);
+    const row = await revokeApiKey(store, c.req.param('keyId'), actorOf(c));
     options.reloadTenant(row.tenant_id);
-    await store.logEvent({ actor: actorOf(c), action: 'key.revoke', target: `${row.tenant_id}/${row.id}`, detail: '' });
     return c.body(null, 204);
+  });
+
+  app.post('/admin/v1/keys/:keyId/rotate', async (c) => {
+    const rotated = await rotateKey(store, c.req.param('keyId'), actorOf(c));
+    options.reloadTenant(rotated.tenant_id);
+    return c.json(rotated, 201);
   });
 
   app.post('/admin/v1/policies/validate', async (c) => {

@@ -26,21 +26,58 @@ const SHAPE: ShapeOptions = {
   },
   answerTexts: (answer) => answerTexts(answer.content),
   relay: relayEvents,
+  refusalAnswer: (request, message, id) => ({
+    ...messageHeader(request, id),
+    content: [{ type: 'text', text: message }],
+    stop_reason: 'refusal',
+  }),
+  refusalEvents: (request, message, id) => [
+    sse(
+      { type: 'message_start', message: { ...messageHeader(request, id), content: [], stop_reason: null } },
+      'message_start',
+    ),
+    sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
+    sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: message } }, 'content_block_delta'),
+    sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+    sse(REFUSAL_DELTA, 'message_delta'),
+    sse({ type: 'message_stop' }, 'message_stop'),
+  ],
 };
+
+/** The `message_delta` that ends an answer a safety check stopped. */
+const REFUSAL_DELTA = {
+  type: 'message_delta',
+  delta: { stop_reason: 'refusal', stop_sequence: null },
+  usage: { output_tokens: 0 },
+};
+
+/** The fields of a message the gateway writes itself. */
+function messageHeader(request: Record<string, unknown>, id: string): Record<string, unknown> {
+  const model = typeof request.model === 'string' ? request.model : 'railgate';
+  return {
+    id: `msg_railgate_${id}`,
+    type: 'message',
+    role: 'assistant',
+    model,
+    stop_sequence: null,
+    usage: { input_tokens: 0, output_tokens: 0 },
+  };
+}
 
 export function registerAnthropic(app: Hono<Env>, ctx: RouteContext): void {
   app.post('/v1/messages', async (c) => {
     const ex = await checkRequest(c, ctx, SHAPE);
     if (ex instanceof Response) return ex;
     const abort = new AbortController();
+    const target = ex.upstream;
     const upstream = await ctx.upstream('anthropic', {
-      url: `${ctx.anthropic.baseUrl.replace(/\/$/, '')}/v1/messages`,
+      url: `${target.baseUrl.replace(/\/$/, '')}/v1/messages`,
       headers: {
         'anthropic-version': c.req.header('anthropic-version') ?? ANTHROPIC_VERSION,
-        ...(ctx.anthropic.apiKey ? { 'x-api-key': ctx.anthropic.apiKey } : {}),
+        ...(target.apiKey ? { 'x-api-key': target.apiKey } : {}),
       },
       body: ex.forwarded,
-      timeoutMs: ctx.anthropic.timeoutMs ?? 60_000,
+      timeoutMs: target.timeoutMs ?? 60_000,
       signal: abort.signal,
     });
     return respond(c, ctx, ex, SHAPE, upstream, abort);
@@ -100,11 +137,9 @@ async function relayEvents(body: UpstreamBody, output: OutputStream, write: (eve
     send(parsed, type);
   }
   if (blockedAt !== null) {
+    if (output.refusal) textDelta(blockedAt, output.refusal);
     send({ type: 'content_block_stop', index: blockedAt }, 'content_block_stop');
-    send(
-      { type: 'message_delta', delta: { stop_reason: 'refusal', stop_sequence: null }, usage: { output_tokens: 0 } },
-      'message_delta',
-    );
+    send(REFUSAL_DELTA, 'message_delta');
     send({ type: 'message_stop' }, 'message_stop');
   }
 }

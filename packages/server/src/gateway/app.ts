@@ -4,9 +4,8 @@
  * The API shapes live in openai.ts and anthropic.ts; this file wires auth, `/v1/guard` and health.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
-import { type Guard, type Message, PolicyError, RAILS, type Rail, RequestError } from 'railgate';
+import { type Message, PolicyError, RAILS, type Rail, RequestError } from 'railgate';
 import { AuditWriter } from '../audit/writer.js';
 import { parseApiKey, secretMatches } from '../store/keys.js';
 import type { Store, Tenant } from '../store/types.js';
@@ -14,10 +13,11 @@ import { registerAdmin } from './admin.js';
 import { registerAnthropic } from './anthropic.js';
 import { auditRecorders, type Env, type RouteContext, timedUpstream, type Upstream } from './context.js';
 import { type ApiFlavor, errorBody, GatewayError } from './errors.js';
-import { jsonBody } from './http.js';
+import { DEFAULT_BODY_LIMIT, jsonBody } from './http.js';
 import { GatewayMetrics } from './metrics.js';
 import { registerOpenAI } from './openai.js';
-import { compilePolicy } from './policy-input.js';
+import { PolicyCache } from './policies.js';
+import type { RouteTable } from './routes.js';
 
 export interface GatewayOptions {
   store: Store;
@@ -25,6 +25,11 @@ export interface GatewayOptions {
   upstream: Upstream;
   /** Anthropic base URL for `/v1/messages`. Default `https://api.anthropic.com`. */
   anthropic?: Upstream;
+  /**
+   * Upstreams by model name, shared and per tenant (see routes.ts, `railgate serve --routes`). A shape with
+   * routes refuses models none of them match (404); a shape without uses `upstream` / `anthropic`.
+   */
+  routes?: RouteTable;
   /**
    * Characters of a streamed answer held back until the output rail has seen what follows. It must be longer
    * than what a rule needs to recognise a leak: a PEM private key is recognised from its header and 64
@@ -60,19 +65,17 @@ export interface Gateway {
   metrics: GatewayMetrics;
   /** Forgets the compiled policy and cached keys of a tenant (after its policy or keys changed). */
   reloadTenant(id: string): void;
-  /** Stops the policy re-check timer. */
-  stop(): void;
+  /** Stops the policy re-check timer and the change notifications. */
+  stop(): Promise<void>;
 }
 
-const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 const KEY_CACHE_MS = 30_000;
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { store } = options;
   const audit = options.audit ?? new AuditWriter(store);
-  /** Each tenant's compiled policy, with the policy text it was compiled from. */
-  const compiled = new Map<string, { guard: Guard; policy: string }>();
-  const keyCache = new Map<string, { tenant: Tenant; at: number }>();
+  const policies = new PolicyCache();
+  const keyCache = new Map<string, { tenant: Tenant; keyPolicy: string | null; at: number }>();
   const metrics = new GatewayMetrics(audit);
   const ctx: RouteContext = {
     metrics,
@@ -81,15 +84,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     audit,
     openai: options.upstream,
     anthropic: options.anthropic ?? { baseUrl: 'https://api.anthropic.com' },
+    routes: options.routes,
     holdBack: options.holdBack ?? 160,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     blockStatus: options.blockStatus ?? 400,
-    guardFor(tenant) {
-      let entry = compiled.get(tenant.id);
-      if (!entry) {
-        entry = { guard: compilePolicy(tenant.policy), policy: tenant.policy };
-        compiled.set(tenant.id, entry);
-      }
-      return entry.guard;
+    guardFor(c, requested) {
+      const tenant = c.get('tenant');
+      const named = requested ?? c.req.header('x-railgate-policy');
+      if (named !== undefined) return policies.forRequest(tenant, named);
+      const keyPolicy = c.get('keyPolicy');
+      return keyPolicy ? policies.forText(keyPolicy) : policies.forTenant(tenant);
     },
     ...auditRecorders(audit, metrics),
   };
@@ -142,15 +146,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   });
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-      onError: () => {
-        throw new GatewayError(413, 'request_too_large', 'request body is larger than the gateway accepts');
-      },
-    }),
-  );
   app.use('/v1/*', async (c, next) => {
     if (audit.full && options.auditOnFull !== 'fail_open') {
       throw new GatewayError(503, 'overloaded_error', 'the audit store is unavailable and its spool is full');
@@ -160,6 +155,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const cached = keyCache.get(presented);
     if (cached && Date.now() - cached.at < KEY_CACHE_MS) {
       c.set('tenant', cached.tenant);
+      c.set('keyPolicy', cached.keyPolicy);
       return next();
     }
     const parsed = parseApiKey(presented);
@@ -169,15 +165,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const tenant = await store.getTenant(row.tenant_id);
     if (!tenant) throw new GatewayError(401, 'authentication_error', 'invalid API key');
-    keyCache.set(presented, { tenant, at: Date.now() });
+    keyCache.set(presented, { tenant, keyPolicy: row.policy, at: Date.now() });
     c.set('tenant', tenant);
+    c.set('keyPolicy', row.policy);
     return next();
   });
 
   app.post('/v1/guard', async (c) => {
     const tenant = c.get('tenant');
-    const body = await jsonBody(c);
-    const guard = ctx.guardFor(tenant);
+    const body = await jsonBody(c, ctx.bodyLimit);
+    const guard = ctx.guardFor(c, body.policy);
     const rail = body.rail ?? 'input';
     if (typeof rail !== 'string' || !RAILS.includes(rail as Rail)) {
       throw new GatewayError(400, 'invalid_request_error', `rail must be one of ${RAILS.join(', ')}`);
@@ -206,54 +203,87 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   app.get('/v1/policy', (c) => {
     const tenant = c.get('tenant');
-    const guard = ctx.guardFor(tenant);
-    return c.json({ tenant: tenant.id, policy: tenant.policy, id: guard.policy.id, version: guard.policy.version });
+    const guard = ctx.guardFor(c);
+    const policy = c.get('keyPolicy') ?? tenant.policy;
+    return c.json({ tenant: tenant.id, policy, id: guard.policy.id, version: guard.policy.version });
   });
 
   registerOpenAI(app, ctx);
   registerAnthropic(app, ctx);
 
-  const reloadTenant = (id: string) => {
-    compiled.delete(id);
+  const forgetKeys = (id: string) => {
     for (const [key, entry] of keyCache) if (entry.tenant.id === id) keyCache.delete(key);
   };
+  const reloadTenant = (id: string) => {
+    policies.forget(id);
+    forgetKeys(id);
+  };
   registerAdmin(app, { token: options.adminToken, store, reloadTenant });
-
-  const pollMs = options.policyPollMs ?? 1000;
-  let polling = false;
-  const poller =
-    pollMs > 0
-      ? setInterval(async () => {
-          if (polling) return;
-          polling = true;
-          try {
-            if (compiled.size === 0) return;
-            // One query per tick, whatever the number of tenants this instance serves.
-            const current = new Map((await store.listTenants()).map((t) => [t.id, t.policy]));
-            for (const [id, entry] of [...compiled]) {
-              const policy = current.get(id);
-              if (policy === entry.policy) continue;
-              // Compile first, then swap: requests in between keep the old policy, never half of each.
-              const next = policy === undefined ? undefined : { guard: compilePolicy(policy), policy };
-              reloadTenant(id);
-              if (next) compiled.set(id, next);
-            }
-          } catch {
-            // Store unreachable: keep serving the policies already compiled; the next tick tries again.
-          } finally {
-            polling = false;
-          }
-        }, pollMs)
-      : null;
-  poller?.unref();
+  const watcher = watchChanges(store, policies, forgetKeys, options);
 
   return {
     app,
     audit,
     metrics,
     reloadTenant,
-    stop() {
+    stop: () => watcher.stop(),
+  };
+}
+
+/**
+ * Keeps an instance's compiled policies and cached keys in step with the store when another instance (or
+ * the CLI) changes them: at once through the store's change notifications where it has them (PostgreSQL
+ * LISTEN/NOTIFY), and by a periodic re-check of every tenant it serves, which also covers notifications
+ * lost while the listening connection was down. Re-checks run one at a time, in order, so an older read
+ * never overwrites a newer one.
+ */
+function watchChanges(
+  store: Store,
+  policies: PolicyCache,
+  forgetKeys: (tenantId: string) => void,
+  options: Pick<GatewayOptions, 'policyPollMs' | 'logger'>,
+): { stop(): Promise<void> } {
+  let queue: Promise<void> = Promise.resolve();
+  const serially = (task: () => Promise<void>) => {
+    queue = queue.then(task).catch(() => {
+      // Store unreachable: keep serving the policies already compiled; the next check tries again.
+    });
+    return queue;
+  };
+  const recheckAll = async () => {
+    if (policies.tenants.length === 0) return;
+    // One query per check, whatever the number of tenants this instance serves.
+    const current = new Map((await store.listTenants()).map((t) => [t.id, t.policy]));
+    const changed = policies.refresh(policies.tenants.map((id) => [id, current.get(id)]));
+    for (const id of changed) forgetKeys(id);
+  };
+  const recheckOne = async (id: string) => {
+    // A notification is also sent for a revoked key: forget the tenant's cached keys in any case.
+    forgetKeys(id);
+    policies.refresh([[id, (await store.getTenant(id))?.policy]]);
+  };
+
+  const pollMs = options.policyPollMs ?? 1000;
+  let waiting = false;
+  const poller =
+    pollMs > 0
+      ? setInterval(() => {
+          if (waiting) return;
+          waiting = true;
+          void serially(recheckAll).finally(() => {
+            waiting = false;
+          });
+        }, pollMs)
+      : null;
+  poller?.unref();
+  const unwatch = store.watchPolicies?.(
+    (id) => void serially(() => recheckOne(id)),
+    (error) => options.logger?.warn({ err: error.message }, 'policy change notifications interrupted'),
+  );
+  return {
+    async stop() {
       if (poller) clearInterval(poller);
+      await (await unwatch)?.();
     },
   };
 }

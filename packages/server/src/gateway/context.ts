@@ -1,10 +1,12 @@
 /** What every API route needs from the gateway: the tenant's guard, the audit writer, settings. */
+import type { Context } from 'hono';
 import type { ConversationVerdict, Guard, Message, Verdict } from 'railgate';
 import type { AuditWriter } from '../audit/writer.js';
 import type { Store, Tenant } from '../store/types.js';
 import { GatewayError } from './errors.js';
 import { callUpstream, decisionRecord, type UpstreamCall, type UpstreamResponse } from './http.js';
 import type { GatewayMetrics } from './metrics.js';
+import type { RouteTable } from './routes.js';
 
 export interface Upstream {
   baseUrl: string;
@@ -13,7 +15,11 @@ export interface Upstream {
 }
 
 export interface Env {
-  Variables: { tenant: Tenant };
+  Variables: {
+    tenant: Tenant;
+    /** The policy bound to the request's API key, if it has one. */
+    keyPolicy: string | null;
+  };
 }
 
 export interface RouteContext {
@@ -21,10 +27,18 @@ export interface RouteContext {
   audit: AuditWriter;
   openai: Upstream;
   anthropic: Upstream;
+  /** Routes by model name (and tenant); without them every request of a shape goes to its upstream above. */
+  routes: RouteTable | undefined;
   holdBack: number;
+  /** Largest request body, in bytes. */
+  bodyLimit: number;
   blockStatus: number;
   metrics: GatewayMetrics;
-  guardFor(tenant: Tenant): Guard;
+  /**
+   * The policy this request runs under: one it names (`x-railgate-policy`, or `requested` from a body) when
+   * its tenant allows that, else its key's, else its tenant's.
+   */
+  guardFor(c: Context<Env>, requested?: unknown): Guard;
   /** Calls an upstream, timing it for /metrics. */
   upstream(api: 'openai' | 'anthropic', call: UpstreamCall): Promise<UpstreamResponse>;
   record(tenant: Tenant, verdict: Verdict, text: string): void;

@@ -5,6 +5,7 @@ export type ApiFlavor = 'openai' | 'anthropic' | 'railgate';
 const ANTHROPIC_TYPES: Record<string, string> = {
   invalid_request_error: 'invalid_request_error',
   authentication_error: 'authentication_error',
+  permission_error: 'permission_error',
   not_found_error: 'not_found_error',
   content_policy_violation: 'invalid_request_error',
   upstream_error: 'api_error',

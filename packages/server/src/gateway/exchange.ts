@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import type { ConversationVerdict, Guard, Message } from 'railgate';
 import type { Tenant } from '../store/types.js';
 import { newCanary, wantsCanary } from './canary.js';
-import { type Env, firedRules, type RouteContext } from './context.js';
+import { type Env, firedRules, type RouteContext, type Upstream } from './context.js';
 import { type ApiFlavor, errorBody, GatewayError } from './errors.js';
 import {
   ensureStreamOk,
@@ -18,6 +18,7 @@ import {
   upstreamJson,
 } from './http.js';
 import { Pseudonymizer } from './pseudonymize.js';
+import { resolveUpstream } from './routes.js';
 import { StreamGuard } from './stream-guard.js';
 
 export interface Exchange {
@@ -31,6 +32,8 @@ export interface Exchange {
   forwarded: Record<string, unknown>;
   /** Meta for the output rail (the canary this request planted). */
   outputMeta: { canary: string } | undefined;
+  /** Where the request goes: the route its model matched, or the shape's default upstream. */
+  upstream: Upstream;
 }
 
 export interface ShapeOptions {
@@ -43,12 +46,42 @@ export interface ShapeOptions {
   answerTexts(answer: Record<string, unknown>): AnswerText[];
   /** Re-emits a streamed answer's events with its text passed through `output`. */
   relay(body: UpstreamBody, output: OutputStream, write: (event: string) => void): Promise<void>;
+  /** A whole answer in the shape's format saying `message`, for a policy that refuses instead of erroring. */
+  refusalAnswer(request: Record<string, unknown>, message: string, id: string): Record<string, unknown>;
+  /** The same refusal as the events of a streamed answer. */
+  refusalEvents(request: Record<string, unknown>, message: string, id: string): string[];
 }
 
-function blockedBody(flavor: ApiFlavor, what: 'request' | 'answer', rules: string[]): unknown {
-  const message = `${what} blocked by Railgate policy (${rules.join(', ')})`;
-  return errorBody(flavor, 'content_policy_violation', message, 'railgate_blocked');
+/**
+ * What a client gets for a blocked request or answer: by default an error in the API's own shape (so SDKs
+ * raise their usual exception); with the policy's `on_block.respond: refusal`, an ordinary answer that says
+ * the policy's refusal message, streamed when the request asked for a stream.
+ */
+function blockedResponse(
+  c: Context<Env>,
+  ctx: RouteContext,
+  shape: ShapeOptions,
+  guard: Guard,
+  request: Record<string, unknown>,
+  what: 'request' | 'answer',
+  rules: string[],
+  decisionId: string,
+): Response {
+  setDecisionHeaders(c, 'block', rules, decisionId);
+  const onBlock = guard.policy.on_block;
+  if (onBlock.respond === 'refusal') {
+    if (request.stream === true) {
+      const events = shape.refusalEvents(request, onBlock.message, decisionId);
+      return eventStream(c, new AbortController(), async (write) => events.forEach(write), noop);
+    }
+    return c.json(shape.refusalAnswer(request, onBlock.message, decisionId));
+  }
+  const message = `${what} blocked by Railgate policy (${[...new Set(rules)].join(', ')})`;
+  const body = errorBody(shape.flavor, 'content_policy_violation', message, 'railgate_blocked');
+  return c.json(body, (onBlock.status ?? ctx.blockStatus) as 400);
 }
+
+function noop(): void {}
 
 /** The input half: a blocked request's error Response, or the exchange to forward upstream. */
 export async function checkRequest(
@@ -57,24 +90,23 @@ export async function checkRequest(
   shape: ShapeOptions,
 ): Promise<Exchange | Response> {
   const tenant = c.get('tenant');
-  const body = await jsonBody(c);
+  const body = await jsonBody(c, ctx.bodyLimit);
   if (!Array.isArray(body.messages)) {
     throw new GatewayError(400, 'invalid_request_error', shape.missingMessages, 'invalid_messages');
   }
-  const guard = ctx.guardFor(tenant);
+  // An unroutable model is refused before any check: nothing would be sent anyway.
+  const upstream = resolveUpstream(ctx.routes, tenant.id, shape.flavor, body.model, ctx[shape.flavor]);
+  const guard = ctx.guardFor(c);
   const pseudo = tenant.pseudonymize ? new Pseudonymizer() : null;
   const messages = pseudo ? pseudo.apply(body.messages as Message[]) : (body.messages as Message[]);
   const input = await guard.check({ messages, tenant: tenant.id });
   ctx.recordConversation(tenant, input, messages);
   const fired = firedRules(input);
-  if (!input.allowed) {
-    setDecisionHeaders(c, 'block', fired, input.decision_id);
-    return c.json(blockedBody(shape.flavor, 'request', fired), ctx.blockStatus as 400);
-  }
+  if (!input.allowed) return blockedResponse(c, ctx, shape, guard, body, 'request', fired, input.decision_id);
   const forwarded: Record<string, unknown> = { ...body, messages: input.masked_messages ?? messages };
   const canary = wantsCanary(c) ? newCanary() : null;
   if (canary) shape.plantCanary(forwarded, canary);
-  return { tenant, guard, pseudo, input, fired, forwarded, outputMeta: canary ? { canary } : undefined };
+  return { tenant, guard, pseudo, input, fired, forwarded, outputMeta: canary ? { canary } : undefined, upstream };
 }
 
 /** The output half: the upstream's answer, streamed or whole, checked and sent in the shape's format. */
@@ -98,7 +130,7 @@ export async function respond(
     );
   }
   const answer = await upstreamJson(upstream);
-  const blocked = await checkAnswer(c, ctx, ex, shape.flavor, shape.answerTexts(answer));
+  const blocked = await checkAnswer(c, ctx, ex, shape, shape.answerTexts(answer));
   return blocked ?? c.json(answer);
 }
 
@@ -116,7 +148,7 @@ async function checkAnswer(
   c: Context<Env>,
   ctx: RouteContext,
   ex: Exchange,
-  flavor: ApiFlavor,
+  shape: ShapeOptions,
   texts: AnswerText[],
 ): Promise<Response | null> {
   let action: string = ex.input.action;
@@ -131,8 +163,7 @@ async function checkAnswer(
     ctx.record(ex.tenant, verdict, part.text);
     fired.push(...verdict.fired_rules);
     if (!verdict.allowed) {
-      setDecisionHeaders(c, 'block', fired, verdict.decision_id);
-      return c.json(blockedBody(flavor, 'answer', verdict.fired_rules), ctx.blockStatus as 400);
+      return blockedResponse(c, ctx, shape, ex.guard, ex.forwarded, 'answer', fired, verdict.decision_id);
     }
     const checked = verdict.masked_text ?? part.text;
     part.set(ex.pseudo ? ex.pseudo.restore(checked) : checked);
@@ -153,7 +184,12 @@ export class OutputStream {
   ) {
     this.guard = new StreamGuard(ex.guard, ctx.holdBack, ex.tenant.id, ex.outputMeta);
     this.restorer = ex.pseudo?.streamRestorer();
+    const onBlock = ex.guard.policy.on_block;
+    this.refusal = onBlock.respond === 'refusal' ? onBlock.message : null;
   }
+
+  /** Text to send in place of the withheld rest when the answer is blocked (policy `on_block: refusal`). */
+  readonly refusal: string | null;
 
   /** Text to send now ('' for none), or null when the answer must be blocked. */
   async push(delta: string): Promise<string | null> {

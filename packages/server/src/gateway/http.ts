@@ -1,15 +1,26 @@
 /** HTTP plumbing shared by the API routes: bodies, headers, SSE parsing, upstream calls, audit records. */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { Verdict } from 'railgate';
 import { request, errors as undiciErrors } from 'undici';
 import type { DecisionRecord, Tenant } from '../store/types.js';
 import { GatewayError } from './errors.js';
 
-export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+/** Largest request body accepted by default, in bytes. */
+export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * The request's JSON object, refused with 413 past `maxBytes`. Read straight from Node's request when the
+ * gateway runs on node:http: building a web Request just to read its body cost about a tenth of the
+ * gateway's CPU under load.
+ */
+export async function jsonBody(c: Context, maxBytes = DEFAULT_BODY_LIMIT): Promise<Record<string, unknown>> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const text = incoming ? await readIncoming(incoming, maxBytes) : await readWebBody(c, maxBytes);
   let body: unknown;
   try {
-    body = await c.req.json();
+    body = JSON.parse(text);
   } catch {
     throw new GatewayError(400, 'invalid_request_error', 'request body is not valid JSON', 'invalid_json');
   }
@@ -17,6 +28,40 @@ export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
     throw new GatewayError(400, 'invalid_request_error', 'request body must be a JSON object', 'invalid_json');
   }
   return body as Record<string, unknown>;
+}
+
+function tooLarge(): GatewayError {
+  return new GatewayError(413, 'request_too_large', 'request body is larger than the gateway accepts');
+}
+
+function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+  if (Number(incoming.headers['content-length'] ?? 0) > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        // Stop buffering; the rest of the body is drained and dropped while the 413 is sent.
+        incoming.off('data', onData);
+        incoming.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    incoming.on('data', onData);
+    incoming.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    incoming.once('error', () =>
+      reject(new GatewayError(400, 'invalid_request_error', 'the request body ended early', 'invalid_json')),
+    );
+  });
+}
+
+async function readWebBody(c: Context, maxBytes: number): Promise<string> {
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length > maxBytes) throw tooLarge();
+  return new TextDecoder().decode(bytes);
 }
 
 export function setDecisionHeaders(c: Context, action: string, fired: string[], decisionId: string): void {

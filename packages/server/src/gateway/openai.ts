@@ -25,18 +25,38 @@ const SHAPE: ShapeOptions = {
   },
   answerTexts: (answer) => answerTexts(answer as ChatCompletion),
   relay: relayChunks,
+  refusalAnswer: (request, message, id) => ({
+    ...completionHeader(request, id, 'chat.completion'),
+    choices: [{ index: 0, message: { role: 'assistant', content: message }, finish_reason: 'content_filter' }],
+    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+  }),
+  refusalEvents: (request, message, id) => {
+    const head = completionHeader(request, id, 'chat.completion.chunk');
+    return [
+      sse({ ...head, choices: [{ index: 0, delta: { role: 'assistant', content: message }, finish_reason: null }] }),
+      sse({ ...head, choices: [{ index: 0, delta: {}, finish_reason: 'content_filter' }] }),
+      'data: [DONE]\n\n',
+    ];
+  },
 };
+
+/** The fields every completion (or chunk) the gateway writes itself starts with. */
+function completionHeader(request: Record<string, unknown>, id: string, object: string): ChatChunk {
+  const model = typeof request.model === 'string' ? request.model : 'railgate';
+  return { id: `chatcmpl-railgate-${id}`, object, created: Math.floor(Date.now() / 1000), model };
+}
 
 export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
   app.post('/v1/chat/completions', async (c) => {
     const ex = await checkRequest(c, ctx, SHAPE);
     if (ex instanceof Response) return ex;
     const abort = new AbortController();
+    const target = ex.upstream;
     const upstream = await ctx.upstream('openai', {
-      url: `${ctx.openai.baseUrl.replace(/\/$/, '')}/chat/completions`,
-      headers: ctx.openai.apiKey ? { authorization: `Bearer ${ctx.openai.apiKey}` } : {},
+      url: `${target.baseUrl.replace(/\/$/, '')}/chat/completions`,
+      headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
       body: ex.forwarded,
-      timeoutMs: ctx.openai.timeoutMs ?? 60_000,
+      timeoutMs: target.timeoutMs ?? 60_000,
       signal: abort.signal,
     });
     return respond(c, ctx, ex, SHAPE, upstream, abort);
@@ -92,6 +112,7 @@ async function relayChunks(body: UpstreamBody, output: OutputStream, write: (eve
     blocked = rest === null;
     if (rest) write(sse(text(rest)));
   }
+  if (blocked && output.refusal && template) write(sse(text(output.refusal)));
   if (template) {
     const reason = blocked ? 'content_filter' : (finish ?? 'stop');
     write(sse({ ...template, choices: [{ index: 0, delta: {}, finish_reason: reason }] }));

@@ -3,8 +3,23 @@
  * `npm start` and single-instance deployments.
  */
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { createTables, KyselyStore, type Schema } from './kysely-store.js';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { createTables, KyselyStore, type Schema, type TableDialect } from './kysely-store.js';
+
+const SQLITE_TABLES: TableDialect = {
+  identity: 'integer primary key autoincrement',
+  // SQLite has no `add column if not exists`: look at the table's columns first.
+  async addColumn(db, table, column, definition) {
+    const { rows } = await sql<{ name: string }>`pragma table_info(${sql.id(table)})`.execute(db);
+    if (rows.some((row) => row.name === column)) return;
+    try {
+      await sql`alter table ${sql.id(table)} add column ${sql.id(column)} ${sql.raw(definition)}`.execute(db);
+    } catch (error) {
+      // Another process (a CLI command next to the running gateway) added it between the look and the change.
+      if (!/duplicate column name/i.test((error as Error).message)) throw error;
+    }
+  },
+};
 
 export class SqliteStore extends KyselyStore {
   protected readonly db: Kysely<Schema>;
@@ -18,7 +33,7 @@ export class SqliteStore extends KyselyStore {
   }
 
   async migrate(): Promise<void> {
-    await createTables(this.db, 'integer primary key autoincrement');
+    await createTables(this.db, SQLITE_TABLES);
   }
 
   protected async lockChain(): Promise<void> {

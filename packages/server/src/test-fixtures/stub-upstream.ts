@@ -18,7 +18,8 @@ export interface StubUpstream {
   baseUrl: string;
   /** Server root, the Anthropic-style base URL (the client adds /v1/messages). */
   root: string;
-  requests: Array<{ path: string; body: Record<string, unknown> }>;
+  /** Requests received, with the credential they carried (Bearer token or x-api-key). */
+  requests: Array<{ path: string; body: Record<string, unknown>; credential: string | null }>;
   /** Streams the client closed before the end. */
   aborted: number;
   behave(next: Behaviour): void;
@@ -69,7 +70,8 @@ export async function startStubUpstream(): Promise<StubUpstream> {
   };
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
-    stub.requests.push({ path: req.url ?? '', body });
+    const credential = req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined) ?? null;
+    stub.requests.push({ path: req.url ?? '', body, credential });
     const model = typeof body.model === 'string' ? body.model : 'stub-model';
     const current: Behaviour =
       behaviour.kind === 'echo_system' ? { kind: 'answer', text: `${behaviour.prefix}${systemOf(body)}` } : behaviour;
