@@ -3,6 +3,7 @@
 // autocannon. Reports added latency p50/p99, the throughput ratio, the gateway's RSS, and checks at the end
 // that the audit log holds a decision for every request (input + answer).
 // Usage: npm run bench:gateway [-- --duration 10] [-- --soak 600]   (soak: one long run at 500 req/s)
+//        [-- --no-node-flags]   (run the gateway without the Node flags `npm start` uses)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -17,6 +18,10 @@ const arg = (name, fallback) => (args.includes(`--${name}`) ? Number(args[args.i
 const DURATION = arg('duration', 10);
 const SOAK = arg('soak', 0);
 const here = new URL('.', import.meta.url);
+const startScript = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts.start;
+const GATEWAY_NODE_FLAGS = args.includes('--no-node-flags')
+  ? []
+  : (startScript.match(/--max-semi-space-size=\d+/g) ?? []);
 const cli = new URL('../../packages/railgate/dist/cli/main.js', import.meta.url).pathname;
 
 const body = JSON.stringify({
@@ -32,8 +37,8 @@ const body = JSON.stringify({
   ],
 });
 
-function start(command, argv, ready) {
-  const child = spawn(process.execPath, [command, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+function start(command, argv, ready, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, command, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
@@ -61,6 +66,12 @@ async function paced(url, headers, { rate, duration }) {
   const total = Math.round(rate * duration);
   const latencies = new Float64Array(total);
   let errors = 0;
+  /** Failed requests by kind: an HTTP status, or the socket error's code. */
+  const errorKinds = {};
+  const failed = (kind) => {
+    errors++;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+  };
   const t0 = performance.now() + 50;
   const one = (i) =>
     new Promise((resolve) => {
@@ -78,14 +89,14 @@ async function paced(url, headers, { rate, duration }) {
           (res) => {
             res.resume();
             res.on('end', () => {
-              if (res.statusCode !== 200) errors++;
+              if (res.statusCode !== 200) failed(`status ${res.statusCode}`);
               latencies[i] = performance.now() - planned;
               resolve();
             });
           },
         );
-        req.on('error', () => {
-          errors++;
+        req.on('error', (error) => {
+          failed(error.code ?? error.message);
           latencies[i] = performance.now() - planned;
           resolve();
         });
@@ -101,6 +112,7 @@ async function paced(url, headers, { rate, duration }) {
     latency: { p50: at(50), p99: at(99) },
     requests: { average: total / duration, total },
     errors,
+    errorKinds,
     non2xx: 0,
     timeouts: 0,
   };
@@ -130,6 +142,8 @@ const gateway = await start(
     const key = /(rg_[0-9a-f]{12}_[A-Za-z0-9_-]{43})/.exec(out)?.[1];
     return url && key ? { url, key } : null;
   },
+  // The same Node flags as `npm start` (a smaller young generation: shorter GC pauses, less idle memory).
+  GATEWAY_NODE_FLAGS,
 );
 const gwUrl = `${gateway.value.url}/v1/chat/completions`;
 const auth = { authorization: `Bearer ${gateway.value.key}` };
@@ -158,7 +172,8 @@ const results = {
 };
 let peakRss = idleRss;
 for (const s of scenarios) {
-  const direct = await run(stubUrl, {}, s);
+  // The soak's baseline needs no ten minutes: one minute of the stub alone says what direct looks like.
+  const direct = await run(stubUrl, {}, SOAK ? { ...s, duration: Math.min(s.duration, 60) } : s);
   const through = count(await run(gwUrl, auth, s));
   peakRss = Math.max(peakRss, rssMb(gateway.child.pid));
   const errors = through.errors + through.non2xx + through.timeouts;
@@ -173,6 +188,7 @@ for (const s of scenarios) {
     gateway_rps: through.requests.average,
     throughput_ratio: through.requests.average / direct.requests.average,
     gateway_errors: errors,
+    gateway_error_kinds: through.errorKinds ?? {},
   };
   results.scenarios[s.name] = r;
   rows.push([
@@ -209,9 +225,10 @@ rmSync(dir, { recursive: true, force: true });
 results.gateway_requests = served;
 results.audit_decisions = decisions;
 
+results.gateway_node_flags = GATEWAY_NODE_FLAGS;
 console.log(`# Gateway overhead — ${results.machine}, ${results.date}`);
 console.log(
-  `fixed rates: open-loop paced client (node:http, keep-alive); max throughput: autocannon, 64 connections; ${SOAK ? `soak ${SOAK}s` : `${DURATION}s per run`}; latency in ms; default policy, SQLite audit\n`,
+  `fixed rates: open-loop paced client (node:http, keep-alive); max throughput: autocannon, 64 connections; ${SOAK ? `soak ${SOAK}s` : `${DURATION}s per run`}; latency in ms; default policy, SQLite audit; gateway node flags: ${GATEWAY_NODE_FLAGS.join(' ') || 'none'}\n`,
 );
 console.log(
   table(
@@ -231,6 +248,9 @@ console.log(
     rows,
   ),
 );
+for (const [name, r] of Object.entries(results.scenarios)) {
+  if (r.gateway_errors > 0) console.log(`\n${name}: gateway errors by kind ${JSON.stringify(r.gateway_error_kinds)}`);
+}
 console.log(`\nGateway RSS: idle ${fmt(idleRss, 1)} MB, peak ${fmt(peakRss, 1)} MB`);
 console.log(
   `Audit: ${decisions} decisions for ${served} chat completions answered (expected ${2 * served}: input + answer) — ${decisions === 2 * served ? 'complete' : 'MISMATCH'}`,

@@ -34,18 +34,34 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export function openStore(spec: string): Store {
+/**
+ * Opens the store a spec names. `longRunning` (the gateway) moves SQLite's WAL checkpoints to a worker
+ * thread so they never stall requests; short commands leave SQLite's default.
+ */
+const KEEP_ALIVE_MS = 65_000;
+const CLOSING_KEEP_ALIVE_MS = 100;
+
+export function openStore(
+  spec: string,
+  options: { longRunning?: boolean; onError?: (message: string) => void } = {},
+): Store {
   if (/^postgres(ql)?:\/\//.test(spec)) return new PostgresStore(spec);
-  return new SqliteStore(spec.replace(/^sqlite:/, ''));
+  return new SqliteStore(spec.replace(/^sqlite:/, ''), {
+    checkpointInWorker: options.longRunning ?? false,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
 }
 
 export async function startGateway(options: ServeOptions): Promise<RunningGateway> {
-  const store = typeof options.store === 'object' ? options.store : openStore(options.store ?? 'railgate.db');
+  const log = options.log ?? (() => undefined);
+  const store =
+    typeof options.store === 'object'
+      ? options.store
+      : openStore(options.store ?? 'railgate.db', { longRunning: true, onError: log });
   await store.migrate().catch((error: Error) => {
     throw new Error(`cannot open the store: ${error.message}`);
   });
   const firstKey = await ensureFirstTenant(store);
-  const log = options.log ?? (() => undefined);
   const spoolPath =
     options.auditSpool ??
     (typeof options.store === 'string' && !/^postgres(ql)?:/.test(options.store)
@@ -58,10 +74,17 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
   const logger =
     options.logger ?? (options.logLevel ? pino({ level: options.logLevel }, pino.destination(2)) : undefined);
   const gateway = createGateway({ ...options, store, audit, ...(logger ? { logger } : {}) });
+  await gateway.warm();
   const host = options.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: gateway.app.fetch, port: options.port ?? 8787, hostname: host }, () => resolve(s));
   });
+  // Load balancers keep idle connections open for about a minute; a server that closes them first (Node's
+  // default is 5 s) races the balancer's next request on the same socket, which then fails.
+  if ('keepAliveTimeout' in server) {
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 1000;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8787);
   return {
@@ -73,7 +96,9 @@ export async function startGateway(options: ServeOptions): Promise<RunningGatewa
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        // Idle keep-alive connections would hold close() open; busy ones finish their request first.
+        // Idle keep-alive connections would hold close() open; busy ones finish their request first, and
+        // then must not wait out the long keep-alive timeout before closing.
+        if ('keepAliveTimeout' in server) server.keepAliveTimeout = CLOSING_KEEP_ALIVE_MS;
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
       await gateway.stop();

@@ -9,6 +9,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { PolicyError, RequestError } from '../engine/errors.js';
 import { RAILS } from '../engine/types.js';
 import { runDemo } from './demo.js';
+import { evalCommand } from './eval.js';
 import { explainPolicy, listScanners, validatePolicies } from './policy.js';
 import { type CliIO, processIO, scanCommand } from './scan.js';
 import {
@@ -87,6 +88,38 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
       .description("make an earlier version the tenant's active policy again (as a new version)")
       .requiredOption('--to <version>', 'version to restore'),
   ).action(async (options) => setCode(await policyRollbackCommand(options, io)));
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  cli
+    .command('eval')
+    .description('measure policies on labelled data: recall, over-refusal, leakage, sweeps; a CI gate')
+    .argument('[files...]', 'labelled JSONL/CSV files or folders ({text, label, category?})')
+    .option('--data <path>', 'a labelled file or folder of JSONL/CSV files (repeatable)', collect)
+    .option('--suite <name>', 'a suite shipped with railgate, e.g. builtin (repeatable)', collect)
+    .option('-p, --policy <file|preset>', 'policy to evaluate (repeatable; default: default)', collect)
+    .option('--compare <policies...>', 'evaluate two or more policies side by side (deltas from the first)')
+    .addOption(
+      new Option('-r, --rail <rail>', 'rail for rows without a rail field').choices([...RAILS]).default('input'),
+    )
+    .option('--flag-on <actions>', 'verdict actions that count as flagged, e.g. block,review,mask (default: block)')
+    .option('--text-field <name>', 'field holding the text (default: text)')
+    .option('--label-field <name>', 'field holding the label (default: label)')
+    .option('--category-field <name>', 'field holding the category (default: category)')
+    .option('--attack-values <list>', 'label values that mean attack, comma-separated (replaces the defaults)')
+    .option('--benign-values <list>', 'label values that mean benign, comma-separated (replaces the defaults)')
+    .option('--skip-bad-rows', 'skip and count malformed rows instead of stopping at the first')
+    .option('--max-chars <n>', 'cut longer texts to this many characters (default 100000)')
+    .option('--cost-fp <n>', 'cost of one false positive (benign refused), default 1')
+    .option('--cost-fn <n>', 'cost of one false negative (attack let through), default 1')
+    .option('--target-fpr <rate>', 'sweeps report the threshold at this false-positive rate (default 0.01)')
+    .option('--target-recall <rate>', 'sweeps report the threshold at this recall (default 0.95)')
+    .option('--concurrency <n>', 'checks in flight for policies with asynchronous scanners (default 8)')
+    .option('--examples <n>', 'worst false positives and negatives kept per policy (default 20)')
+    .option('--json <path>', "write the JSON result (railgate.eval/1) to a file, or '-' for stdout")
+    .option('--markdown <path>', 'write a Markdown summary (for a PR comment)')
+    .option('--gate <file>', 'gate file: limits per category; exit 1 when one is not met')
+    .option('--baseline <file>', 'an earlier JSON result: exit 1 when recall drops or over-refusal rises')
+    .action(async (files: string[], options) => setCode(await evalCommand(files, options, io)));
 
   cli
     .command('scanners')

@@ -6,7 +6,14 @@
 import type { Hono } from 'hono';
 import { plantInSystem } from './canary.js';
 import type { Env, RouteContext } from './context.js';
-import { type AnswerText, checkRequest, type OutputStream, respond, type ShapeOptions } from './exchange.js';
+import {
+  type AnswerText,
+  checkRequest,
+  messagesConversation,
+  type OutputStream,
+  respond,
+  type ShapeOptions,
+} from './exchange.js';
 import { sse, sseEvents, type UpstreamBody } from './http.js';
 
 const ANTHROPIC_VERSION = '2023-06-01';
@@ -20,6 +27,7 @@ interface AnthropicEvent {
 
 const SHAPE: ShapeOptions = {
   flavor: 'anthropic',
+  conversation: messagesConversation,
   missingMessages: 'messages: field required',
   plantCanary(forwarded, canary) {
     forwarded.system = plantInSystem(forwarded.system, canary);

@@ -36,10 +36,24 @@ export interface Exchange {
   upstream: Upstream;
 }
 
+/** The messages of a request to check, and how to put checked (masked) messages back into its body. */
+export interface Conversation {
+  messages: Message[];
+  rebuild(checked: Message[]): Record<string, unknown>;
+}
+
+/** The chat shapes (OpenAI chat completions, Anthropic messages) keep their conversation in `messages`. */
+export function messagesConversation(body: Record<string, unknown>): Conversation | null {
+  if (!Array.isArray(body.messages)) return null;
+  return { messages: body.messages as Message[], rebuild: (checked) => ({ ...body, messages: checked }) };
+}
+
 export interface ShapeOptions {
   flavor: Exclude<ApiFlavor, 'railgate'>;
-  /** Error for a body without a `messages` array, in the shape's own words. */
+  /** Error for a body without a conversation, in the shape's own words. */
   missingMessages: string;
+  /** The request's conversation, or null when the body has none. */
+  conversation(body: Record<string, unknown>): Conversation | null;
   /** Puts the canary into the forwarded body (system message or `system` field). */
   plantCanary(forwarded: Record<string, unknown>, canary: string): void;
   /** The texts of a whole answer, to check and rewrite in place. */
@@ -91,19 +105,18 @@ export async function checkRequest(
 ): Promise<Exchange | Response> {
   const tenant = c.get('tenant');
   const body = await jsonBody(c, ctx.bodyLimit);
-  if (!Array.isArray(body.messages)) {
-    throw new GatewayError(400, 'invalid_request_error', shape.missingMessages, 'invalid_messages');
-  }
+  const conversation = shape.conversation(body);
+  if (!conversation) throw new GatewayError(400, 'invalid_request_error', shape.missingMessages, 'invalid_messages');
   // An unroutable model is refused before any check: nothing would be sent anyway.
   const upstream = resolveUpstream(ctx.routes, tenant.id, shape.flavor, body.model, ctx[shape.flavor]);
   const guard = ctx.guardFor(c);
   const pseudo = tenant.pseudonymize ? new Pseudonymizer() : null;
-  const messages = pseudo ? pseudo.apply(body.messages as Message[]) : (body.messages as Message[]);
+  const messages = pseudo ? pseudo.apply(conversation.messages) : conversation.messages;
   const input = await guard.check({ messages, tenant: tenant.id });
   ctx.recordConversation(tenant, input, messages);
   const fired = firedRules(input);
   if (!input.allowed) return blockedResponse(c, ctx, shape, guard, body, 'request', fired, input.decision_id);
-  const forwarded: Record<string, unknown> = { ...body, messages: input.masked_messages ?? messages };
+  const forwarded = conversation.rebuild(input.masked_messages ?? messages);
   const canary = wantsCanary(c) ? newCanary() : null;
   if (canary) shape.plantCanary(forwarded, canary);
   return { tenant, guard, pseudo, input, fired, forwarded, outputMeta: canary ? { canary } : undefined, upstream };

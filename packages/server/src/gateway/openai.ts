@@ -1,8 +1,15 @@
 /** `POST /v1/chat/completions`: the OpenAI shape, streamed and not. */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { plantInMessages } from './canary.js';
 import type { Env, RouteContext } from './context.js';
-import { type AnswerText, checkRequest, type OutputStream, respond, type ShapeOptions } from './exchange.js';
+import {
+  type AnswerText,
+  checkRequest,
+  messagesConversation,
+  type OutputStream,
+  respond,
+  type ShapeOptions,
+} from './exchange.js';
 import { sse, sseEvents, type UpstreamBody } from './http.js';
 
 interface ChatChunk {
@@ -19,6 +26,7 @@ interface ChatCompletion {
 
 const SHAPE: ShapeOptions = {
   flavor: 'openai',
+  conversation: messagesConversation,
   missingMessages: 'messages must be an array',
   plantCanary(forwarded, canary) {
     forwarded.messages = plantInMessages(forwarded.messages as unknown[], canary);
@@ -47,20 +55,28 @@ function completionHeader(request: Record<string, unknown>, id: string, object: 
 }
 
 export function registerOpenAI(app: Hono<Env>, ctx: RouteContext): void {
-  app.post('/v1/chat/completions', async (c) => {
-    const ex = await checkRequest(c, ctx, SHAPE);
-    if (ex instanceof Response) return ex;
-    const abort = new AbortController();
-    const target = ex.upstream;
-    const upstream = await ctx.upstream('openai', {
-      url: `${target.baseUrl.replace(/\/$/, '')}/chat/completions`,
-      headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
-      body: ex.forwarded,
-      timeoutMs: target.timeoutMs ?? 60_000,
-      signal: abort.signal,
-    });
-    return respond(c, ctx, ex, SHAPE, upstream, abort);
+  app.post('/v1/chat/completions', (c) => forwardOpenAI(c, ctx, SHAPE, '/chat/completions'));
+}
+
+/** Checks a request of an OpenAI-shaped route, sends it to its upstream at `path`, checks the answer. */
+export async function forwardOpenAI(
+  c: Context<Env>,
+  ctx: RouteContext,
+  shape: ShapeOptions,
+  path: string,
+): Promise<Response> {
+  const ex = await checkRequest(c, ctx, shape);
+  if (ex instanceof Response) return ex;
+  const abort = new AbortController();
+  const target = ex.upstream;
+  const upstream = await ctx.upstream('openai', {
+    url: `${target.baseUrl.replace(/\/$/, '')}${path}`,
+    headers: target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {},
+    body: ex.forwarded,
+    timeoutMs: target.timeoutMs ?? 60_000,
+    signal: abort.signal,
   });
+  return respond(c, ctx, ex, shape, upstream, abort);
 }
 
 function answerTexts(answer: ChatCompletion): AnswerText[] {

@@ -89,7 +89,11 @@ export async function startStubUpstream(): Promise<StubUpstream> {
       return;
     }
     if (req.url?.endsWith('/messages')) {
-      await anthropicAnswer(res, body, current, () => stub.aborted++);
+      await shapedAnswer(res, body, current, () => stub.aborted++, ANTHROPIC);
+      return;
+    }
+    if (req.url?.endsWith('/responses')) {
+      await shapedAnswer(res, body, current, () => stub.aborted++, RESPONSES);
       return;
     }
     if (body.stream !== true) {
@@ -125,21 +129,32 @@ function event(type: string, data: Record<string, unknown>): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 }
 
-/** The Anthropic Messages API: one text block, streamed as message_start … message_stop when asked. */
-async function anthropicAnswer(
+/** How an API shape writes a whole answer and a streamed one (opening events, one per chunk, closing). */
+interface AnswerShape {
+  whole(text: string, model: string): unknown;
+  stream(text: string, model: string): { open: string[]; piece: (text: string) => string; close: string[] };
+}
+
+/** Answers in a shape: the whole answer as JSON, or its event stream when the request asked for one. */
+async function shapedAnswer(
   res: ServerResponse,
   body: Record<string, unknown>,
   current: Extract<Behaviour, { kind: 'answer' }>,
   onAbort: () => void,
+  shape: AnswerShape,
 ): Promise<void> {
   const model = typeof body.model === 'string' ? body.model : 'stub-model';
   if (body.stream !== true) {
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify(anthropicMessage(current.text, model)));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(shape.whole(current.text, model)));
     return;
   }
-  await streamEvents(res, current, onAbort, {
+  await streamEvents(res, current, onAbort, shape.stream(current.text, model));
+}
+
+/** The Anthropic Messages API: one text block, streamed as message_start … message_stop. */
+const ANTHROPIC: AnswerShape = {
+  whole: anthropicMessage,
+  stream: (_text, model) => ({
     open: [
       event('message_start', { message: { ...anthropicMessage('', model), stop_reason: null } }),
       event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
@@ -151,10 +166,60 @@ async function anthropicAnswer(
       event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 7 } }),
       event('message_stop', {}),
     ],
-  });
+  }),
+};
+
+function response(text: string, model: string, status: string): Record<string, unknown> {
+  return {
+    id: 'resp_stub',
+    object: 'response',
+    created_at: 1_700_000_000,
+    status,
+    error: null,
+    incomplete_details: null,
+    model,
+    output: text === '' ? [] : [responseItem(text)],
+    usage: { input_tokens: 5, output_tokens: 7, total_tokens: 12 },
+  };
 }
 
+function responseItem(text: string): Record<string, unknown> {
+  return {
+    type: 'message',
+    id: 'msg_stub',
+    status: 'completed',
+    role: 'assistant',
+    content: [{ type: 'output_text', text, annotations: [] }],
+  };
+}
+
+const RESPONSE_PLACE = { item_id: 'msg_stub', output_index: 0, content_index: 0 };
+const outputText = (text: string) => ({ type: 'output_text', text, annotations: [] });
+
+/** The OpenAI Responses API: one message with one output_text part, streamed as its events. */
+const RESPONSES: AnswerShape = {
+  whole: (text, model) => response(text, model, 'completed'),
+  stream: (full, model) => ({
+    open: [
+      event('response.created', { response: response('', model, 'in_progress') }),
+      event('response.output_item.added', {
+        output_index: 0,
+        item: { ...responseItem(''), status: 'in_progress', content: [] },
+      }),
+      event('response.content_part.added', { ...RESPONSE_PLACE, part: outputText('') }),
+    ],
+    piece: (text) => event('response.output_text.delta', { ...RESPONSE_PLACE, delta: text }),
+    close: [
+      event('response.output_text.done', { ...RESPONSE_PLACE, text: full }),
+      event('response.content_part.done', { ...RESPONSE_PLACE, part: outputText(full) }),
+      event('response.output_item.done', { output_index: 0, item: responseItem(full) }),
+      event('response.completed', { response: response(full, model, 'completed') }),
+    ],
+  }),
+};
+
 function systemOf(body: Record<string, unknown>): string {
+  if (typeof body.instructions === 'string') return body.instructions;
   if (typeof body.system === 'string') return body.system;
   if (Array.isArray(body.system)) return body.system.map((b: { text?: string }) => b.text ?? '').join('\n');
   const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: string; content?: unknown }>) : [];
