@@ -1,30 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { renderReport } from '../eval/report/index.js';
 import type { EvalResult } from '../eval/result.js';
-import { main } from './main.js';
+import { runCli } from './test-fixtures/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'railgate-cli-eval-'));
-
-/** Runs the CLI in-process with real streams and collects what it wrote. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
-  stdin.isTTY = true;
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += String(c);
-  });
-  stderr.on('data', (c) => {
-    err += String(c);
-  });
-  const code = await main(args, { stdin, stdout, stderr });
-  return { code, out, err };
-}
 
 function write(name: string, text: string): string {
   const path = join(dir, name);
@@ -63,7 +45,7 @@ const tiny = write(
 describe('railgate eval', () => {
   it('the default policy catches the injection, passes its twin, and (blocks only) misses the masked card', async () => {
     const json = join(dir, 'tiny.json');
-    const { code, out, err } = await run(['eval', tiny, '--json', json]);
+    const { code, out, err } = await runCli(['eval', tiny, '--json', json]);
     expect(err).toBe('');
     expect(code).toBe(0);
     const result = readJson(json);
@@ -96,9 +78,19 @@ describe('railgate eval', () => {
     );
   });
 
+  it('--html writes the report: the same page `eval report` builds from the JSON of the same run', async () => {
+    const json = join(dir, 'report.json');
+    const html = join(dir, 'report.html');
+    const { code, err } = await runCli(['eval', tiny, '--json', json, '--html', html]);
+    expect([code, err]).toEqual([0, '']);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toBe(renderReport(readJson(json)));
+    expect(page).toContain('<section id="rules">');
+  });
+
   it('--flag-on block,mask counts the masked card as caught', async () => {
     const json = join(dir, 'mask.json');
-    expect((await run(['eval', tiny, '--flag-on', 'block,mask', '--json', json])).code).toBe(0);
+    expect((await runCli(['eval', tiny, '--flag-on', 'block,mask', '--json', json])).code).toBe(0);
     const result = readJson(json);
     expect(result.config.flag_on).toEqual({ default: ['block', 'mask'], by_category: {} });
     expect(result.policies[0]?.overall.confusion).toEqual({ tp: 2, fp: 0, tn: 2, fn: 0 });
@@ -107,7 +99,7 @@ describe('railgate eval', () => {
   it('a gate that is not met: exit 1 and the table of what failed and what passed', async () => {
     const gate = write('gate.yaml', 'categories:\n  injection: { min_recall: 0.9 }\n  pii: { min_recall: 0.5 }\n');
     const markdown = join(dir, 'failed.md');
-    const { code, out } = await run(['eval', tiny, '--gate', gate, '--markdown', markdown]);
+    const { code, out } = await runCli(['eval', tiny, '--gate', gate, '--markdown', markdown]);
     expect(code).toBe(1);
     const md = readFileSync(markdown, 'utf8');
     expect(md).toContain(
@@ -127,7 +119,7 @@ describe('railgate eval', () => {
 
   it('a malformed gate file: exit 2 with the file, line, path and fix, before any check runs', async () => {
     const gate = write('bad-gate.yaml', 'categories:\n  injection: { min_recall: 90 }\n');
-    const { code, out, err } = await run(['eval', tiny, '--gate', gate]);
+    const { code, out, err } = await runCli(['eval', tiny, '--gate', gate]);
     expect(code).toBe(2);
     expect(out).toBe('');
     expect(err).toBe(
@@ -137,8 +129,8 @@ describe('railgate eval', () => {
 
   it('a baseline equal to this run passes; --json - prints the result to stdout', async () => {
     const baseline = join(dir, 'baseline.json');
-    await run(['eval', tiny, '--json', baseline]);
-    const { code, out, err } = await run(['eval', tiny, '--baseline', baseline, '--json', '-']);
+    await runCli(['eval', tiny, '--json', baseline]);
+    const { code, out, err } = await runCli(['eval', tiny, '--baseline', baseline, '--json', '-']);
     expect(code).toBe(0);
     const result = JSON.parse(out) as EvalResult;
     expect(result.gate?.passed).toBe(true);
@@ -148,11 +140,11 @@ describe('railgate eval', () => {
 
   it('a line that is not JSON: exit 2 naming file:line; --skip-bad-rows counts it and goes on', async () => {
     const broken = write('broken.jsonl', `${readFileSync(tiny, 'utf8')}\n{"text": "unterminated\n`);
-    const failed = await run(['eval', broken]);
+    const failed = await runCli(['eval', broken]);
     expect(failed.code).toBe(2);
     expect(failed.err).toMatch(new RegExp(`^railgate eval: ${broken}:5: not JSON`));
     const json = join(dir, 'skipped.json');
-    const skipped = await run(['eval', broken, '--skip-bad-rows', '--json', json]);
+    const skipped = await runCli(['eval', broken, '--skip-bad-rows', '--json', json]);
     expect(skipped.code).toBe(0);
     expect(readJson(json).data).toMatchObject({
       rows: 4,
@@ -162,30 +154,30 @@ describe('railgate eval', () => {
   });
 
   it('usage errors: no data, a missing file, an unknown action, a bad number, one policy to compare', async () => {
-    expect(await run(['eval'])).toMatchObject({ code: 2, err: expect.stringContaining('no data: name files') });
-    expect(await run(['eval', join(dir, 'nope.jsonl')])).toMatchObject({
+    expect(await runCli(['eval'])).toMatchObject({ code: 2, err: expect.stringContaining('no data: name files') });
+    expect(await runCli(['eval', join(dir, 'nope.jsonl')])).toMatchObject({
       code: 2,
       err: expect.stringContaining('nope.jsonl: no such file'),
     });
-    expect(await run(['eval', tiny, '--flag-on', 'block,stop'])).toMatchObject({
+    expect(await runCli(['eval', tiny, '--flag-on', 'block,stop'])).toMatchObject({
       code: 2,
       err: expect.stringContaining("unknown action 'stop'"),
     });
-    expect(await run(['eval', tiny, '--target-fpr', '5'])).toMatchObject({
+    expect(await runCli(['eval', tiny, '--target-fpr', '5'])).toMatchObject({
       code: 2,
       err: expect.stringContaining('rates are fractions'),
     });
-    expect(await run(['eval', tiny, '--compare', 'default'])).toMatchObject({
+    expect(await runCli(['eval', tiny, '--compare', 'default'])).toMatchObject({
       code: 2,
       err: expect.stringContaining('--compare needs two'),
     });
-    expect(await run(['eval', tiny, '--policy', join(dir, 'missing.yaml')])).toMatchObject({ code: 2 });
+    expect(await runCli(['eval', tiny, '--policy', join(dir, 'missing.yaml')])).toMatchObject({ code: 2 });
   });
 
   it('--compare puts two policies side by side; --markdown writes the PR summary', async () => {
     const json = join(dir, 'compare.json');
     const markdown = join(dir, 'summary.md');
-    const { code, out } = await run([
+    const { code, out } = await runCli([
       'eval',
       tiny,
       '--compare',
@@ -212,7 +204,7 @@ describe('railgate eval', () => {
 
   it('runs the built-in suite by name', async () => {
     const json = join(dir, 'suite.json');
-    expect((await run(['eval', '--suite', 'builtin', '--json', json])).code).toBe(0);
+    expect((await runCli(['eval', '--suite', 'builtin', '--json', json])).code).toBe(0);
     const result = readJson(json);
     expect(result.data.sources).toEqual([expect.objectContaining({ kind: 'suite', name: 'builtin', version: '1' })]);
     expect(result.data.rows).toBe(358);

@@ -1,28 +1,33 @@
 /**
  * `railgate eval`: run one or more policies over labelled data (files, folders, shipped suites), print a
- * summary table, write the JSON result and a Markdown summary, and check a CI gate. Exit codes: 0 done (gate
- * passed), 1 gate failed, 2 bad input (data, gate file, baseline, options) or policy.
+ * summary table, write the JSON result, a Markdown summary and the HTML report, and check a CI gate. Exit
+ * codes: 0 done (gate passed), 1 gate failed, 2 bad input (data, gate file, baseline, options) or policy.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { SingleBar } from 'cli-progress';
-import type { Rail, VerdictAction } from '../engine/types.js';
+import type { VerdictAction } from '../engine/types.js';
 import { EvalInputError, fail } from '../eval/errors.js';
-import { type EvaluateOptions, evaluateRows, loadSources, type SourceSpec } from '../eval/evaluate.js';
+import { type EvaluateOptions, evaluateRows, loadSources } from '../eval/evaluate.js';
 import { evaluateGate, readBaseline, readGateFile } from '../eval/gate.js';
+import { renderReport } from '../eval/report/index.js';
 import type { EvalResult } from '../eval/result.js';
 import { formatGate, formatMarkdown, formatText } from '../eval/summary.js';
+import {
+  listOption,
+  numberOption,
+  type ResultOutputOptions,
+  rateOption,
+  type SourceOptions,
+  sourceSpecs,
+} from './options.js';
+import { writeFile } from './output.js';
+import { progressBar } from './progress.js';
 import type { CliIO } from './scan.js';
+import { packageVersion } from './version.js';
 
-export interface EvalCommandOptions {
-  data?: string[];
-  suite?: string[];
+export interface EvalCommandOptions extends SourceOptions, ResultOutputOptions {
   policy?: string[];
   compare?: string[];
-  rail: Rail;
   flagOn?: string;
-  textField?: string;
   labelField?: string;
-  categoryField?: string;
   attackValues?: string;
   benignValues?: string;
   skipBadRows?: boolean;
@@ -33,8 +38,7 @@ export interface EvalCommandOptions {
   targetRecall?: string;
   concurrency?: string;
   examples?: string;
-  json?: string;
-  markdown?: string;
+  html?: string;
   gate?: string;
   baseline?: string;
 }
@@ -49,8 +53,8 @@ export async function evalCommand(files: string[], options: EvalCommandOptions, 
     const gate = options.gate !== undefined ? readGateFile(options.gate) : undefined;
     const baseline =
       options.baseline !== undefined ? { file: options.baseline, result: readBaseline(options.baseline) } : undefined;
-    const loaded = loadSources(sourcesOf(files, options), evaluateOptions);
-    const bar = progressBar(io);
+    const loaded = loadSources(sourceSpecs(files, options), evaluateOptions);
+    const bar = progressBar(io, 'eval', 'checks', { withDetail: true });
     let result: EvalResult;
     try {
       result = await evaluateRows(loaded, { ...evaluateOptions, policies, ...(bar && { onProgress: bar.update }) });
@@ -74,14 +78,6 @@ export async function evalCommand(files: string[], options: EvalCommandOptions, 
   }
 }
 
-function sourcesOf(files: readonly string[], options: EvalCommandOptions): SourceSpec[] {
-  return [
-    ...files.map((path) => ({ path })),
-    ...(options.data ?? []).map((path) => ({ path })),
-    ...(options.suite ?? []).map((suite) => ({ suite })),
-  ];
-}
-
 function policiesOf(options: EvalCommandOptions): string[] {
   if (options.compare && options.policy && options.policy.length > 0)
     fail({
@@ -101,33 +97,6 @@ function policiesOf(options: EvalCommandOptions): string[] {
   return options.policy && options.policy.length > 0 ? options.policy : ['default'];
 }
 
-function list(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  return value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-}
-
-/** A number option within [min, max]; bad values are usage errors that name the option. */
-function numberOption(
-  name: string,
-  value: string | undefined,
-  min: number,
-  max: number,
-  integer = false,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
-    fail({
-      code: 'OPTION_INVALID',
-      message: `${name}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got '${value}'`,
-      fix: name.startsWith('--target') ? 'rates are fractions: 0.01 for 1%' : `pass a value between ${min} and ${max}`,
-    });
-  return n;
-}
-
 function evaluateOptionsOf(options: EvalCommandOptions): EvaluateOptions {
   const fields = {
     ...(options.textField !== undefined && { text: options.textField }),
@@ -135,11 +104,11 @@ function evaluateOptionsOf(options: EvalCommandOptions): EvaluateOptions {
     ...(options.categoryField !== undefined && { category: options.categoryField }),
   };
   const out: EvaluateOptions = { sources: [], rail: options.rail, fields, skipBadRows: options.skipBadRows === true };
-  const flagOn = list(options.flagOn);
+  const flagOn = listOption(options.flagOn);
   if (flagOn) out.flagOn = flagOn as VerdictAction[];
-  const attack = list(options.attackValues);
+  const attack = listOption(options.attackValues);
   if (attack) out.attackValues = attack;
-  const benign = list(options.benignValues);
+  const benign = listOption(options.benignValues);
   if (benign) out.benignValues = benign;
   const maxChars = numberOption('--max-chars', options.maxChars, 1, 10_000_000, true);
   if (maxChars !== undefined) out.maxChars = maxChars;
@@ -147,9 +116,10 @@ function evaluateOptionsOf(options: EvalCommandOptions): EvaluateOptions {
     fp: numberOption('--cost-fp', options.costFp, 0, Number.MAX_SAFE_INTEGER) ?? 1,
     fn: numberOption('--cost-fn', options.costFn, 0, Number.MAX_SAFE_INTEGER) ?? 1,
   };
-  const targetFpr = numberOption('--target-fpr', options.targetFpr, 0, 1);
+  // The fix line's example fraction is the default target FPR.
+  const targetFpr = rateOption('--target-fpr', options.targetFpr, '0.01 for 1%');
   if (targetFpr !== undefined) out.targetFpr = targetFpr;
-  const targetRecall = numberOption('--target-recall', options.targetRecall, 0, 1);
+  const targetRecall = rateOption('--target-recall', options.targetRecall, '0.01 for 1%');
   if (targetRecall !== undefined) out.targetRecall = targetRecall;
   const concurrency = numberOption('--concurrency', options.concurrency, 1, 1024, true);
   if (concurrency !== undefined) out.concurrency = concurrency;
@@ -157,36 +127,6 @@ function evaluateOptionsOf(options: EvalCommandOptions): EvaluateOptions {
   if (examples !== undefined) out.examples = examples;
   out.toolVersion = packageVersion();
   return out;
-}
-
-interface Progress {
-  update: (done: number, total: number, policy: string) => Promise<void>;
-  stop: () => void;
-}
-
-/** A progress bar on stderr when it is a terminal; nothing otherwise (logs stay clean in CI). */
-function progressBar(io: CliIO): Progress | undefined {
-  if (!io.stderr.isTTY) return undefined;
-  const bar = new SingleBar({
-    stream: io.stderr as NodeJS.WriteStream,
-    format: 'eval [{bar}] {percentage}% | {value}/{total} checks | {policy}',
-    hideCursor: true,
-  });
-  let started = false;
-  return {
-    update: async (done, total, policy) => {
-      if (!started) {
-        bar.start(total, 0, { policy });
-        started = true;
-      }
-      bar.update(done, { policy });
-      // Give the bar's redraw timer a turn; a synchronous policy would otherwise hold the loop to the end.
-      await new Promise((resolve) => setImmediate(resolve));
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
-  };
 }
 
 function writeOutputs(result: EvalResult, options: EvalCommandOptions, io: CliIO): void {
@@ -199,29 +139,5 @@ function writeOutputs(result: EvalResult, options: EvalCommandOptions, io: CliIO
     io.stdout.write(formatText(result));
   }
   if (options.markdown !== undefined) writeFile(options.markdown, formatMarkdown(result));
-}
-
-function writeFile(path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    fail({
-      code: 'OPTION_INVALID',
-      file: path,
-      message: `cannot write: ${(error as Error).message}`,
-      fix: 'check that the folder exists and is writable',
-    });
-  }
-}
-
-function packageVersion(): string {
-  try {
-    // Read at run time so the version recorded in results is the installed package's.
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
+  if (options.html !== undefined) writeFile(options.html, renderReport(result));
 }

@@ -2,31 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.js';
+import { runCli } from './test-fixtures/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'railgate-cli-'));
-
-/** Runs the CLI in-process with real streams and collects what it wrote. */
-async function run(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
-  const input = new PassThrough() as PassThrough & { isTTY?: boolean };
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => {
-    out += String(c);
-  });
-  stderr.on('data', (c) => {
-    err += String(c);
-  });
-  if (stdin === undefined) input.isTTY = true;
-  else input.end(stdin);
-  const code = await main(args, { stdin: input, stdout, stderr });
-  return { code, out, err };
-}
 
 const policyFile = join(dir, 'words.yaml');
 writeFileSync(
@@ -44,10 +24,10 @@ writeFileSync(
 
 describe('railgate scan', () => {
   it('exit 0 and a readable verdict for an allowed text; exit 1 for a blocked one', async () => {
-    const ok = await run(['scan', '--policy', policyFile, '--no-color', 'short text']);
+    const ok = await runCli(['scan', '--policy', policyFile, '--no-color', 'short text']);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^ALLOW {2}input {2}policy words sha256:[0-9a-f]{16} /);
-    const blocked = await run([
+    const blocked = await runCli([
       'scan',
       '--policy',
       policyFile,
@@ -61,7 +41,7 @@ describe('railgate scan', () => {
   });
 
   it('--json prints the verdict object', async () => {
-    const { code, out } = await run([
+    const { code, out } = await runCli([
       'scan',
       '--policy',
       policyFile,
@@ -79,26 +59,26 @@ describe('railgate scan', () => {
   });
 
   it('reads stdin and --file', async () => {
-    expect((await run(['scan', '--policy', policyFile, '--json'], 'tiny')).code).toBe(0);
+    expect((await runCli(['scan', '--policy', policyFile, '--json'], 'tiny')).code).toBe(0);
     const file = join(dir, 'long.txt');
     writeFileSync(file, 'x'.repeat(50));
-    expect((await run(['scan', '--policy', policyFile, '--json', '-f', file])).code).toBe(1);
+    expect((await runCli(['scan', '--policy', policyFile, '--json', '-f', file])).code).toBe(1);
   });
 
   it('usage errors exit 2 with a message', async () => {
-    const none = await run(['scan', '--policy', policyFile]);
+    const none = await runCli(['scan', '--policy', policyFile]);
     expect(none).toMatchObject({ code: 2 });
     expect(none.err).toContain('no text: pass it as an argument, with --file, or on stdin');
-    const missing = await run(['scan', '--policy', policyFile, '-f', join(dir, 'absent.txt')]);
+    const missing = await runCli(['scan', '--policy', policyFile, '-f', join(dir, 'absent.txt')]);
     expect(missing.code).toBe(2);
-    expect((await run(['scan', '--rail', 'prompt', 'x'])).code).toBe(2);
-    expect((await run(['frobnicate'])).code).toBe(2);
+    expect((await runCli(['scan', '--rail', 'prompt', 'x'])).code).toBe(2);
+    expect((await runCli(['frobnicate'])).code).toBe(2);
   });
 
   it('a broken policy exits 2 and names file, path and fix', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'rails:\n  input:\n    rules:\n      - id: a\n        scanner: sise\n');
-    const { code, err } = await run(['scan', '--policy', bad, 'x']);
+    const { code, err } = await runCli(['scan', '--policy', bad, 'x']);
     expect(code).toBe(2);
     expect(err).toContain(`${bad}:5:18: rails.input.rules[0].scanner: unknown scanner 'sise'`);
     expect(err).toContain("fix: did you mean 'size'?");
@@ -118,7 +98,7 @@ describe('railgate scan', () => {
       ].join('\n'),
     );
     const out = join(dir, 'out.jsonl');
-    const { code, err } = await run(['scan', '--policy', policyFile, '--jsonl', input, '--out', out]);
+    const { code, err } = await runCli(['scan', '--policy', policyFile, '--jsonl', input, '--out', out]);
     expect(code).toBe(1);
     const records = readFileSync(out, 'utf8')
       .trim()
@@ -138,7 +118,7 @@ describe('railgate scan', () => {
 
 describe('railgate policy', () => {
   it('validate: ok line for a good policy, problems and exit 2 for a bad one', async () => {
-    const good = await run(['policy', 'validate', policyFile, 'default']);
+    const good = await runCli(['policy', 'validate', policyFile, 'default']);
     expect(good.code).toBe(0);
     expect(good.out).toMatch(/^ok {2}.*words.yaml: words sha256:[0-9a-f]{16} \(rules: input 1\)\n/);
     const bad = join(dir, 'bad2.yaml');
@@ -146,7 +126,7 @@ describe('railgate policy', () => {
       bad,
       'rails:\n  input:\n    rules:\n      - id: a\n        scanner: size\n        threshold: -1\n        params: {}\n',
     );
-    const result = await run(['policy', 'validate', bad]);
+    const result = await runCli(['policy', 'validate', bad]);
     expect(result.code).toBe(2);
     expect(result.err).toContain('2 problem(s)');
     expect(result.err).toContain('rails.input.rules[0].threshold: value too small');
@@ -154,19 +134,19 @@ describe('railgate policy', () => {
   });
 
   it('explain prints the effective policy with every default filled in', async () => {
-    const { code, out } = await run(['policy', 'explain', policyFile]);
+    const { code, out } = await runCli(['policy', 'explain', policyFile]);
     expect(code).toBe(0);
     expect(out).toContain("# Effective policy 'words' sha256:");
     expect(out).toContain('on_error: fail_closed');
     expect(out).toContain('threshold: 0.5');
-    const json = await run(['policy', 'explain', policyFile, '--json']);
+    const json = await runCli(['policy', 'explain', policyFile, '--json']);
     expect(JSON.parse(json.out).rails.input.rules[0].params).toEqual({ max_chars: 20 });
   });
 });
 
 describe('railgate demo and scanners', () => {
   it('demo shows an allowed question, a blocked injection (plain and obfuscated), masking and exfiltration', async () => {
-    const { code, out } = await run(['demo']);
+    const { code, out } = await runCli(['demo']);
     expect(code).toBe(0);
     const heads = out
       .split('\n')
@@ -179,7 +159,7 @@ describe('railgate demo and scanners', () => {
   });
 
   it('scanners lists every built-in scanner', async () => {
-    const { code, out } = await run(['scanners']);
+    const { code, out } = await runCli(['scanners']);
     expect(code).toBe(0);
     const ids = out
       .split('\n')

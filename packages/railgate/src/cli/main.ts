@@ -3,14 +3,18 @@
  * The `railgate` command. Exit codes: 0 allowed (or success), 1 blocked, 2 usage or policy error.
  * Every command takes its streams from a CliIO so tests run it in-process with real streams.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { PolicyError, RequestError } from '../engine/errors.js';
 import { RAILS } from '../engine/types.js';
+import { cardCommand } from './card.js';
 import { runDemo } from './demo.js';
 import { evalCommand } from './eval.js';
+import { evalDriftCommand } from './eval-drift.js';
+import { evalReportCommand } from './eval-report.js';
 import { explainPolicy, listScanners, validatePolicies } from './policy.js';
+import { redteamCommand } from './redteam.js';
 import { type CliIO, processIO, scanCommand } from './scan.js';
 import {
   auditVerifyCommand,
@@ -23,6 +27,7 @@ import {
   policyRollbackCommand,
   serveCommand,
 } from './serve.js';
+import { packageVersion } from './version.js';
 
 export const EXIT = { allowed: 0, blocked: 1, usage: 2 } as const;
 
@@ -30,6 +35,8 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
   const cli = new Command('railgate')
     .description('Guardrails for LLM applications: check prompts and answers against a policy.')
     .version(packageVersion(), '-v, --version')
+    // Options belong to the command they follow, so `eval report --html` is the subcommand's --html, not eval's.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run railgate --help for usage)');
@@ -90,8 +97,10 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
   ).action(async (options) => setCode(await policyRollbackCommand(options, io)));
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
-  cli
+  const evaluation = cli
     .command('eval')
+    // `eval report …` and `eval drift …` have options of their own (--html, --json): stop eval's at them.
+    .enablePositionalOptions()
     .description('measure policies on labelled data: recall, over-refusal, leakage, sweeps; a CI gate')
     .argument('[files...]', 'labelled JSONL/CSV files or folders ({text, label, category?})')
     .option('--data <path>', 'a labelled file or folder of JSONL/CSV files (repeatable)', collect)
@@ -117,9 +126,76 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
     .option('--examples <n>', 'worst false positives and negatives kept per policy (default 20)')
     .option('--json <path>', "write the JSON result (railgate.eval/1) to a file, or '-' for stdout")
     .option('--markdown <path>', 'write a Markdown summary (for a PR comment)')
+    .option('--html <path>', 'write the self-contained HTML report (charts, worst errors)')
     .option('--gate <file>', 'gate file: limits per category; exit 1 when one is not met')
     .option('--baseline <file>', 'an earlier JSON result: exit 1 when recall drops or over-refusal rises')
     .action(async (files: string[], options) => setCode(await evalCommand(files, options, io)));
+  evaluation
+    .command('report')
+    .description('write the HTML report (or Markdown summary) of a saved result (railgate eval --json)')
+    .argument('<result>', 'a railgate.eval/1 JSON result')
+    .option('--html <path>', "write the self-contained HTML report ('-' for stdout)")
+    .option('--markdown <path>', "write the Markdown summary ('-' for stdout)")
+    .action((file: string, options) => setCode(evalReportCommand(file, options, io)));
+  evaluation
+    .command('drift')
+    .description('score-distribution shift (PSI, KS) per rule and category between two saved results')
+    .argument('<old>', 'the earlier railgate.eval/1 JSON result')
+    .argument('<new>', 'the later one')
+    .option('--json', 'print the drift report (railgate.drift/1) as JSON instead of the table')
+    .option('--fail-on <level>', 'exit 1 on a shift at or above this level: moderate (PSI ≥ 0.1) or large (≥ 0.25)')
+    .option('--common-rules', 'compare the rules both results have (default: refuse results whose rules differ)')
+    .action((oldFile: string, newFile: string, options) => setCode(evalDriftCommand(oldFile, newFile, options, io)));
+
+  cli
+    .command('redteam')
+    .description('attack a policy, a gateway or a model with transformed seed attacks; success rate per strategy')
+    .argument('[files...]', 'seed attacks: JSONL/CSV files or folders ({text, category?})')
+    .option('--data <path>', 'a seed file or folder (repeatable)', collect)
+    .option('--suite <name>', "a shipped suite's attack rows, e.g. builtin (repeatable)", collect)
+    .option('--text-field <name>', 'field holding the text (default: text)')
+    .option('--category-field <name>', 'field holding the category (default: category)')
+    .option('--id-field <name>', 'field holding the seed id (default: id)')
+    .addOption(
+      new Option('-r, --rail <rail>', 'rail of seeds without a rail field').choices([...RAILS]).default('input'),
+    )
+    .option('-p, --policy <file|preset>', 'target: a policy, checked in process (the default target: default)')
+    .option('--gateway <url>', 'target: a running Railgate gateway (POST /v1/guard); needs --key-env')
+    .option('--openai-base-url <url>', 'target: an OpenAI-compatible endpoint; needs --model')
+    .option('--model <name>', 'model to attack at --openai-base-url')
+    .option('--key-env <name>', 'environment variable holding the API key of the gateway or endpoint')
+    .option(
+      '--judge-base-url <url>',
+      'judge compliance with an LLM at this OpenAI-compatible URL (default: refusal scanner)',
+    )
+    .option('--judge-model <name>', 'the judge model')
+    .option('--judge-key-env <name>', "environment variable holding the judge's API key")
+    .option('--allow-private', 'allow private-network addresses (loopback typed in a URL is always allowed)')
+    .option('--strategies <list>', 'strategy ids, comma-separated (default: all; plain always runs)')
+    .option('--budget <n>', 'most attempts (default 1000)')
+    .option('--variants <n>', 'variants per seed and strategy (default 1)')
+    .option('--concurrency <n>', 'attempts in flight (default 4)')
+    .option('--timeout-ms <n>', 'bound on one attempt (default 30000)')
+    .option('--seed <seed>', 'seed of the plan and the variants (default 1)')
+    .option('--max-tokens <n>', 'max_tokens of each model request (default 512)')
+    .option('--flag-on <actions>', "verdict actions that count as stopped (default: block, plus the suites' sets)")
+    .option('--max-success-rate <rate>', 'exit 1 when the overall success rate is above this fraction')
+    .option('--save-successes <path>', 'write the successful variants as labelled eval rows (JSONL)')
+    .option('--json <path>', "write the JSON result (railgate.redteam/1) to a file, or '-' for stdout")
+    .option('--markdown <path>', 'write a Markdown summary')
+    .option('--examples <n>', 'successful variants listed in the table (default 10)')
+    .action(async (files: string[], options) => setCode(await redteamCommand(files, options, io)));
+
+  cli
+    .command('card')
+    .description('write the guardrail card of a policy (Markdown, HTML) from an eval result of that policy')
+    .requiredOption('-p, --policy <file|preset>', 'the policy the card describes')
+    .requiredOption('--eval <file>', 'a result of `railgate eval --json` made with that policy version')
+    .option('-o, --out <path>', 'write the Markdown card to a file (default: stdout)')
+    .option('--html <path>', 'also write the card as a self-contained HTML file')
+    .option('--examples <n>', 'worst errors quoted per kind (default 3)')
+    .option('--allow-mismatch', 'write the card even if the eval result was made with another policy version')
+    .action((options) => setCode(cardCommand(options, io)));
 
   cli
     .command('scanners')
@@ -246,18 +322,6 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     }
     io.stderr.write(`railgate: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.usage;
-  }
-}
-
-function packageVersion(): string {
-  try {
-    // Read at run time so the version printed is the installed package's.
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
   }
 }
 

@@ -7,10 +7,10 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { SingleBar } from 'cli-progress';
 import { type ConversationVerdict, createGuard, type Guard } from '../engine/guard.js';
 import type { Message, Rail, Verdict } from '../engine/types.js';
 import { detectColor, formatVerdict } from './format.js';
+import { terminalBar } from './progress.js';
 
 export interface CliIO {
   stdin: Readable & { isTTY?: boolean };
@@ -133,14 +133,10 @@ async function scanJsonl(guard: Guard, options: ScanOptions, io: CliIO): Promise
   const total = fromStdin ? 0 : fileSize(path);
   const input = fromStdin ? io.stdin : createReadStream(path);
   const out: Writable = options.out ? createWriteStream(options.out) : io.stdout;
-  const bar =
-    !fromStdin && io.stderr.isTTY
-      ? new SingleBar({
-          stream: io.stderr as NodeJS.WriteStream,
-          format: 'scanning [{bar}] {percentage}% | {value}/{total} bytes | {lines} lines | {blocked} blocked',
-          hideCursor: true,
-        })
-      : undefined;
+  // Bytes are the unit: the number of lines is not known before the end. Stdin has no size to count to.
+  const bar = fromStdin
+    ? undefined
+    : terminalBar(io, 'scanning [{bar}] {percentage}% | {value}/{total} bytes | {lines} lines | {blocked} blocked');
   bar?.start(total, 0, { lines: 0, blocked: 0 });
   const summary: JsonlSummary = { lines: 0, blocked: 0, masked: 0, flagged: 0, malformed: 0 };
   let bytes = 0;

@@ -58,6 +58,11 @@ export interface LoadOptions {
   maxChars?: number;
   /** Skip (and count) bad rows instead of failing on the first one. */
   skipBadRows?: boolean;
+  /**
+   * The label of rows that have no label field. Unset (the default): such a row is bad. Red-team seed files
+   * are `{text, category?}`, attacks by definition.
+   */
+  defaultLabel?: Label;
 }
 
 export interface RowProblem {
@@ -145,6 +150,7 @@ interface ReadContext {
   vocabulary: LabelVocabulary;
   maxChars: number;
   skipBadRows: boolean;
+  defaultLabel: Label | undefined;
 }
 
 function readContext(options: LoadOptions): ReadContext {
@@ -153,6 +159,7 @@ function readContext(options: LoadOptions): ReadContext {
     vocabulary: options.vocabulary ?? labelVocabulary(),
     maxChars: options.maxChars ?? DEFAULT_MAX_TEXT_CHARS,
     skipBadRows: options.skipBadRows === true,
+    defaultLabel: options.defaultLabel,
   };
 }
 
@@ -284,9 +291,9 @@ function rowOf(
   if (typeof text !== 'string') return problem(`no text: field '${fields.text}' is missing or not a string`);
   if (text.trim() === '') return problem(`field '${fields.text}' is empty`);
   const rawLabel = fieldValue(record, fields.label);
-  if (rawLabel === undefined || rawLabel === null || rawLabel === '')
-    return problem(`no label: field '${fields.label}' is missing`);
-  const label = normaliseLabel(rawLabel, vocabulary);
+  const unlabelled = rawLabel === undefined || rawLabel === null || rawLabel === '';
+  if (unlabelled && context.defaultLabel === undefined) return problem(`no label: field '${fields.label}' is missing`);
+  const label = unlabelled ? context.defaultLabel : normaliseLabel(rawLabel, vocabulary);
   if (label === undefined)
     return problem(
       `unknown label ${JSON.stringify(rawLabel)}; ${acceptedLabelsText(vocabulary)} (map others with --attack-values/--benign-values)`,

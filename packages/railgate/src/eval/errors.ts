@@ -16,6 +16,8 @@ export type EvalErrorCode =
   | 'GATE_PARSE'
   | 'GATE_INVALID'
   | 'BASELINE_INVALID'
+  | 'RESULT_INVALID'
+  | 'DRIFT_MISMATCH'
   | 'OPTION_INVALID';
 
 export interface EvalIssue {

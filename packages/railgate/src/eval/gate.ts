@@ -17,7 +17,8 @@ import { type Document, LineCounter, parseDocument } from 'yaml';
 import { didYouMean } from '../engine/errors.js';
 import { EvalInputError, type EvalIssue, fail } from './errors.js';
 import { type ClassMetrics, gateRatio } from './metrics.js';
-import { EVAL_SCHEMA, type EvalResult, type GateCheckResult, type GateReport, type PolicyResult } from './result.js';
+import type { EvalResult, GateCheckResult, GateReport, PolicyResult } from './result.js';
+import { readResultFile } from './result-file.js';
 
 /** The category name that means "all rows". */
 export const OVERALL = 'overall';
@@ -221,27 +222,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Reads an earlier result for --baseline; it must be a railgate.eval/1 document. */
 export function readBaseline(file: string): EvalResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    fail({
-      code: 'BASELINE_INVALID',
-      file,
-      message: missing ? 'no such file' : `not JSON: ${(error as Error).message}`,
-      fix: 'pass a result written earlier by `railgate eval --json <file>`',
-    });
-  }
-  if (!isRecord(data) || data.schema !== EVAL_SCHEMA || !Array.isArray(data.policies))
-    fail({
-      code: 'BASELINE_INVALID',
-      file,
-      path: 'schema',
-      message: `not a ${EVAL_SCHEMA} result (schema: ${JSON.stringify(isRecord(data) ? data.schema : undefined)})`,
-      fix: 'pass a result written by `railgate eval --json <file>` of this major version',
-    });
-  return data as unknown as EvalResult;
+  return readResultFile(file, {
+    code: 'BASELINE_INVALID',
+    fix: 'pass a result written by `railgate eval --json <file>` of this major version',
+  });
 }
 
 /** Checks every policy of the result against the gate (and the baseline, when given). */

@@ -109,6 +109,27 @@ export interface RuleResult {
   by_category: Record<string, RuleSweep>;
 }
 
+/** Where a rule stands under the policy: the rows it flagged, as recall and false-positive rate. */
+export type RuleOperatingPoint = RuleResult['operating_point'];
+
+/**
+ * A rule's operating point overall (its own flags over every row of its rail) or within one category (the
+ * attacks it caught and benign rows it refused there, from its contribution, over that category's rows on
+ * its rail). Null for a category where the rule has no sweep (it scored nothing there).
+ */
+export function ruleOperatingPoint(rule: RuleResult, category?: string): RuleOperatingPoint | null {
+  if (category === undefined) return rule.operating_point;
+  const sweep = rule.by_category[category]?.sweep;
+  if (!sweep) return null;
+  const n = rule.contribution.by_category[category] ?? { caught: 0, false_positives: 0 };
+  return {
+    tp: n.caught,
+    fp: n.false_positives,
+    recall: sweep.attacks > 0 ? n.caught / sweep.attacks : null,
+    fpr: sweep.benign > 0 ? n.false_positives / sweep.benign : null,
+  };
+}
+
 export interface Example {
   id: string;
   category: string;

@@ -13,7 +13,8 @@ import type {
 } from './result.js';
 import { type Align, fixed, markdownTable, micros, oneLine, signed, type Table, textTable } from './tables.js';
 
-const CHECK_NAMES: Record<GateCheckResult['check'], string> = {
+/** Gate checks in words, for every readable form of a gate: terminal, Markdown and the HTML report. */
+export const GATE_CHECK_NAMES: Readonly<Record<GateCheckResult['check'], string>> = {
   min_recall: 'min recall',
   max_fpr: 'max over-refusal (FPR)',
   max_ratio: 'max over-refusal ÷ leakage',
@@ -76,7 +77,7 @@ function thresholdCell(
 }
 
 /** Did the rule see anything on its rail (a score above 0 on some row)? */
-function ruleScored(rule: RuleResult): boolean {
+export function ruleScored(rule: RuleResult): boolean {
   return Object.keys(rule.by_category).length > 0;
 }
 
@@ -201,7 +202,7 @@ export function gateTable(report: GateReport): Table {
       c.status === 'fail' ? 'FAIL' : c.status,
       c.policy,
       c.category,
-      CHECK_NAMES[c.check],
+      GATE_CHECK_NAMES[c.check],
       fixed(c.limit),
       fixed(c.actual),
       c.note ?? '',

@@ -27,7 +27,7 @@ export {
   type HexStyle,
   reverseCodePoints,
 } from './encoding.js';
-export { INDIRECT_CARRIERS, type IndirectCarrier } from './indirect.js';
+export { INDIRECT_CARRIERS, type IndirectCarrier, plantedIn } from './indirect.js';
 export { createRng, type Rng, type Seed } from './rng.js';
 export type { ChatTurn, ConversationTransform, Transform, TransformFamily } from './transform.js';
 

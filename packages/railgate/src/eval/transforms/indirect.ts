@@ -248,13 +248,26 @@ export type IndirectCarrier = keyof typeof INDIRECT_CARRIERS;
 
 const CARRIER_NAMES = Object.keys(INDIRECT_CARRIERS) as IndirectCarrier[];
 
-export const indirectDocumentTransform: Transform = {
-  id: 'indirect_document',
-  family: 'indirect',
-  description:
-    'The payload planted in a retrieved web page, an email, a JSON tool result, a knowledge-base article or a source file, among benign text.',
-  apply(text, rng) {
-    const carrier = INDIRECT_CARRIERS[rng.pick(CARRIER_NAMES)];
-    return carrier(`${rng.pick(LEAD_INS)}${text}`, rng);
-  },
-};
+/**
+ * An indirect transform restricted to some carriers: `railgate redteam` plants payloads in documents and in
+ * tool results separately, because each goes to its own rail. Draws the carrier, then the lead-in, then the
+ * carrier's own choices, so `plantedIn(id, CARRIER_NAMES, …)` reproduces `indirect_document` exactly.
+ */
+export function plantedIn(id: string, carriers: readonly IndirectCarrier[], description: string): Transform {
+  if (carriers.length === 0) throw new RangeError(`plantedIn(${id}): no carrier`);
+  return {
+    id,
+    family: 'indirect',
+    description,
+    apply(text, rng) {
+      const carrier = INDIRECT_CARRIERS[rng.pick(carriers)];
+      return carrier(`${rng.pick(LEAD_INS)}${text}`, rng);
+    },
+  };
+}
+
+export const indirectDocumentTransform: Transform = plantedIn(
+  'indirect_document',
+  CARRIER_NAMES,
+  'The payload planted in a retrieved web page, an email, a JSON tool result, a knowledge-base article or a source file, among benign text.',
+);

@@ -228,7 +228,8 @@ function judgeVariationSelectors(text: string, run: Run, views: Views): Verdict 
 
 // --- bidi -------------------------------------------------------------------------------------------
 
-const BIDI_NAMES: Readonly<Record<number, string>> = {
+/** The bidi controls by their Unicode abbreviations, as findings name them (the eval report shows them so too). */
+export const BIDI_NAMES: Readonly<Record<number, string>> = {
   1564: 'ALM',
   8206: 'LRM',
   8207: 'RLM',
