@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningGateway, type ServeOptions, startGateway } from '../server.js';
+import { parseApiKey } from '../store/keys.js';
 import { type StubUpstream, startStubUpstream } from './stub-upstream.js';
 
 export interface TestGateway {
@@ -39,4 +40,14 @@ export async function startTestGateway(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The secret part of an API key, for tests that check it is never echoed. Not `split('_')`: the secret is
+ * base64url and may itself contain `_`.
+ */
+export function secretOf(key: string): string {
+  const parsed = parseApiKey(key);
+  if (!parsed) throw new Error(`not an API key: ${key.slice(0, 8)}…`);
+  return parsed.secret;
 }
