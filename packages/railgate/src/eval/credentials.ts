@@ -12,9 +12,9 @@ const BASE64 = `${ALNUM}+/`;
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
 
-/** Deterministic random-looking characters (xorshift32 seeded from the kind and number). */
-function draw(seed: string, length: number, alphabet: string): string {
-  let x = crc32(seed) || 1;
+/** Deterministic random-looking characters from a xorshift32 state (never 0). Shared with the secrets tests. */
+export function xorshiftText(state: number, length: number, alphabet: string): string {
+  let x = state;
   let out = '';
   for (let i = 0; i < length; i++) {
     x ^= x << 13;
@@ -25,6 +25,11 @@ function draw(seed: string, length: number, alphabet: string): string {
     out += alphabet[x % alphabet.length];
   }
   return out;
+}
+
+/** Deterministic random-looking characters seeded from the kind and number. */
+function draw(seed: string, length: number, alphabet: string): string {
+  return xorshiftText(crc32(seed) || 1, length, alphabet);
 }
 
 function base62(value: number, width: number): string {

@@ -7,20 +7,10 @@ import { keyIdOf } from '../bootstrap.js';
 import { type RunningGateway, startGateway } from '../server.js';
 import { PostgresStore } from '../store/postgres.js';
 import { secretOf } from '../test-fixtures/gateway.js';
+import { NO_ACME } from '../test-fixtures/policies.js';
 import { lineDiff } from './admin.js';
 
 const ADMIN = 'admin-token-for-tests-0123456789';
-const BANNED = JSON.stringify({
-  id: 'no-acme',
-  extends: 'default',
-  rails: {
-    input: {
-      rules: [
-        { id: 'no-acme', scanner: 'banned_substrings', action: 'block', params: { substrings: ['acme rockets'] } },
-      ],
-    },
-  },
-});
 
 let dir: string;
 let gw: RunningGateway;
@@ -91,7 +81,7 @@ describe('admin API', () => {
   it('activates a new policy version, diffs it, rolls it back, and records who did it', async () => {
     const { key } = (await (await admin('POST', '/admin/v1/tenants', { id: 'rockets' })).json()) as { key: string };
     expect(await action(key, 'Do you sell acme rockets?')).toBe('allow');
-    const put = await admin('PUT', '/admin/v1/tenants/rockets/policy', { policy: BANNED });
+    const put = await admin('PUT', '/admin/v1/tenants/rockets/policy', { policy: NO_ACME });
     expect(((await put.json()) as { version: number }).version).toBe(2);
     expect(await action(key, 'Do you sell acme rockets?')).toBe('block');
     const mine = (await (
@@ -141,10 +131,10 @@ describe('admin API', () => {
     const strict = await admin('POST', '/admin/v1/tenants/bound/keys', { policy: 'strict' });
     expect(strict.status).toBe(201);
     const strictId = keyIdOf(((await strict.json()) as { key: string }).key);
-    const doc = await admin('POST', '/admin/v1/tenants/bound/keys', { policy: BANNED });
+    const doc = await admin('POST', '/admin/v1/tenants/bound/keys', { policy: NO_ACME });
     const docId = keyIdOf(((await doc.json()) as { key: string }).key);
     expect((await gw.store.getKey(strictId))?.policy).toBe('strict');
-    expect((await gw.store.getKey(docId))?.policy).toBe(BANNED);
+    expect((await gw.store.getKey(docId))?.policy).toBe(NO_ACME);
     const listed = (await (await admin('GET', '/admin/v1/tenants/bound')).json()) as {
       keys: Array<{ id: string; policy: string | null }>;
     };
@@ -207,7 +197,7 @@ describe('admin API', () => {
       key: string;
     };
     const { key: old } = (await (
-      await admin('POST', '/admin/v1/tenants/rotating/keys', { policy: BANNED })
+      await admin('POST', '/admin/v1/tenants/rotating/keys', { policy: NO_ACME })
     ).json()) as {
       key: string;
     };
@@ -222,7 +212,7 @@ describe('admin API', () => {
       tenant_id: 'rotating',
       replaced: keyIdOf(old),
     });
-    expect((await gw.store.getKey(rotated.id))?.policy).toBe(BANNED);
+    expect((await gw.store.getKey(rotated.id))?.policy).toBe(NO_ACME);
     expect((await guard(old, 'hello')).status).toBe(401);
     expect((await guard(rotated.key, 'hello')).status).toBe(200);
     expect(await action(rotated.key, 'Do you sell acme rockets?')).toBe('block');
@@ -308,7 +298,7 @@ if (POSTGRES_URL) {
         const put = await fetch(`${a.url}/admin/v1/tenants/default/policy`, {
           method: 'PUT',
           headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ policy: BANNED }),
+          body: JSON.stringify({ policy: NO_ACME }),
         });
         expect(put.status).toBe(200);
         const t0 = Date.now();

@@ -9,18 +9,8 @@ import { createTenantWithKey, issueKey } from '../bootstrap.js';
 import { type RunningGateway, startGateway } from '../server.js';
 import { PostgresStore } from '../store/postgres.js';
 import { startTestGateway, type TestGateway } from '../test-fixtures/gateway.js';
+import { NO_ACME } from '../test-fixtures/policies.js';
 
-const NO_ACME = JSON.stringify({
-  id: 'no-acme',
-  extends: 'default',
-  rails: {
-    input: {
-      rules: [
-        { id: 'no-acme', scanner: 'banned_substrings', action: 'block', params: { substrings: ['acme rockets'] } },
-      ],
-    },
-  },
-});
 const ACME = 'Do you sell acme rockets?';
 const ROCKETS = 'Do you sell model rockets for kids?';
 

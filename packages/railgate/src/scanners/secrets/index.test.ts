@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createGuard } from '../../engine/guard.js';
 import { runScannerSync } from '../../engine/run-scanner.js';
 import type { Finding } from '../../engine/types.js';
+import { xorshiftText } from '../../eval/credentials.js';
 import { secretsParams, secretsScanner } from './index.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -23,17 +24,7 @@ const BECH32 = 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
 
 /** Deterministic random-looking text (xorshift32). */
 function fake(seed: number, length: number, alphabet = ALNUM): string {
-  let x = (seed * 2654435761) >>> 0 || 1;
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out += alphabet[x % alphabet.length];
-  }
-  return out;
+  return xorshiftText((seed * 2654435761) >>> 0 || 1, length, alphabet);
 }
 
 function toBase62(value: number): string {
