@@ -183,6 +183,7 @@ function program(io: CliIO, setCode: (code: number) => void): Command {
     .option('--save-successes <path>', 'write the successful variants as labelled eval rows (JSONL)')
     .option('--json <path>', "write the JSON result (railgate.redteam/1) to a file, or '-' for stdout")
     .option('--markdown <path>', 'write a Markdown summary')
+    .option('--html <path>', 'write the self-contained HTML report (bars per strategy, successful variants)')
     .option('--examples <n>', 'successful variants listed in the table (default 10)')
     .action(async (files: string[], options) => setCode(await redteamCommand(files, options, io)));
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { renderRedteamReport } from '../redteam/html.js';
 import type { RedteamResult } from '../redteam/result.js';
 import { HARMFUL_SEED, INJECTION_SEED, seedsJsonl, testFolder } from '../redteam/test-fixtures/seeds.js';
 import { main } from './main.js';
@@ -55,6 +56,28 @@ describe('railgate redteam', () => {
     const markdown = readFileSync(md, 'utf8');
     expect(markdown).toContain('#### By strategy');
     expect(markdown).toContain('| base64 | encoding | 1 | 0 | 1 | 0 | 0.0% | 0.0% | ±0.0 pt | 0/1 (0.0%) |');
+  });
+
+  it('--html writes the report: the same page the JSON of the same run renders', async () => {
+    const json = join(dir, 'html.json');
+    const page = join(dir, 'report.html');
+    const { code, err } = await runCli([
+      'redteam',
+      seeds,
+      '--strategies',
+      'reverse,roleplay',
+      '--json',
+      json,
+      '--html',
+      page,
+    ]);
+    expect([code, err]).toEqual([0, '']);
+    const doc = readFileSync(page, 'utf8');
+    const result = JSON.parse(readFileSync(json, 'utf8')) as RedteamResult;
+    expect(doc.startsWith('<!doctype html>')).toBe(true);
+    expect(doc).toContain('<h1>Railgate red-team report</h1>');
+    expect(doc.match(/<rect class="bar[ "]/g)).toHaveLength(3);
+    expect(doc).toBe(renderRedteamReport(result));
   });
 
   it('--max-success-rate: exit 1 above it, 0 at or under it; the files are written either way', async () => {

@@ -16,6 +16,7 @@ import {
   type RedteamOptions,
   redteam,
   regressionJsonl,
+  renderRedteamReport,
   type TargetSpec,
 } from '../redteam/index.js';
 import type { RedteamResult } from '../redteam/result.js';
@@ -56,6 +57,7 @@ export interface RedteamCommandOptions extends SourceOptions, ResultOutputOption
   maxSuccessRate?: string;
   saveSuccesses?: string;
   examples?: string;
+  html?: string;
 }
 
 export const REDTEAM_EXIT = { ok: 0, tooManySuccesses: 1, usage: 2 } as const;
@@ -252,6 +254,8 @@ function writeOutputs(result: RedteamResult, options: RedteamCommandOptions, exa
     io.stdout.write(formatRedteamText(result, { examples }));
   }
   if (options.markdown !== undefined) writeFile(options.markdown, formatRedteamMarkdown(result, { examples }));
+  // Built from the result document alone, like the eval report: the saved JSON renders the same page.
+  if (options.html !== undefined) writeFile(options.html, renderRedteamReport(result));
   if (options.saveSuccesses !== undefined) {
     writeFile(options.saveSuccesses, regressionJsonl(result));
     io.stderr.write(

@@ -206,6 +206,7 @@ export function applyMaxSuccessRate(result: RedteamResult, limit: number): void 
   result.gate = { max_success_rate: limit, actual, passed: actual !== null && actual <= limit };
 }
 
+export { renderRedteamReport } from './html.js';
 export { regressionJsonl, regressionRows } from './regression.js';
 export { formatRedteamMarkdown, formatRedteamText } from './report.js';
 export { REDTEAM_SCHEMA, type RedteamResult } from './result.js';

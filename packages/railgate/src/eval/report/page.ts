@@ -49,27 +49,24 @@ export interface NavLink {
   text: string;
 }
 
-function toolbar(result: EvalResult, links: readonly NavLink[]): Html {
-  // Series toggles only matter when there are several policies to tell apart; the CSS has rules for four.
-  const toggles =
-    result.policies.length > 1
-      ? result.policies
-          .slice(0, 4)
-          .map(
-            (p, k) =>
-              html`<label class="s${k}"><input type="checkbox" checked data-series-toggle="${k}"> <span class="swatch"></span>${plainLabel(p.source, 30)}</label>`,
-          )
-      : '';
+/** What a report page needs besides its body: the same document, CSP and script serve every report. */
+export interface DocumentOptions {
+  title: string;
+  /** The tool version, for the generator meta tag. */
+  version: string;
+  links: readonly NavLink[];
+  /** Per-series toggles in the toolbar (an eval's policies); none by default. */
+  toggles?: HtmlValue;
+  /** The stylesheet; the report's own constants only, never data. */
+  css?: string;
+}
+
+function toolbar(links: readonly NavLink[], toggles: HtmlValue): Html {
   return html`<nav class="toolbar" aria-label="Sections">${links.map((l) => html`<a href="#${l.id}">${l.text}</a>`)}<span class="actions" id="toolbar-actions" hidden>${toggles}<button type="button" id="expand-all">Expand all</button><button type="button" id="collapse-all">Collapse all</button></span></nav>`;
 }
 
-function documentTitle(result: EvalResult): string {
-  const names = result.policies.map((p) => plainLabel(p.source, 40)).join(' vs ');
-  return `Railgate eval: ${names} (${result.data.rows} rows, ${plainLabel(result.created_at, 10)})`;
-}
-
-/** Wraps the sections into the page. */
-export function page(result: EvalResult, links: readonly NavLink[], body: HtmlValue): string {
+/** The self-contained document around a report's sections: inline CSS and script, CSP, no network. */
+export function reportDocument(options: DocumentOptions, body: HtmlValue): string {
   const doc = html`<!doctype html>
 <html lang="en">
 <head>
@@ -77,12 +74,12 @@ export function page(result: EvalResult, links: readonly NavLink[], body: HtmlVa
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<meta name="generator" content="railgate ${plainLabel(result.tool?.version ?? '', 40)}">
-<title>${documentTitle(result)}</title>
-<style>${trusted(REPORT_CSS)}</style>
+<meta name="generator" content="railgate ${plainLabel(options.version, 40)}">
+<title>${options.title}</title>
+<style>${trusted(options.css ?? REPORT_CSS)}</style>
 </head>
 <body>
-${toolbar(result, links)}
+${toolbar(options.links, options.toggles ?? '')}
 <main>
 ${body}
 </main>
@@ -91,4 +88,29 @@ ${body}
 </html>
 `;
   return doc.value;
+}
+
+function seriesToggles(result: EvalResult): HtmlValue {
+  // Series toggles only matter when there are several policies to tell apart; the CSS has rules for four.
+  return result.policies.length > 1
+    ? result.policies
+        .slice(0, 4)
+        .map(
+          (p, k) =>
+            html`<label class="s${k}"><input type="checkbox" checked data-series-toggle="${k}"> <span class="swatch"></span>${plainLabel(p.source, 30)}</label>`,
+        )
+    : '';
+}
+
+function documentTitle(result: EvalResult): string {
+  const names = result.policies.map((p) => plainLabel(p.source, 40)).join(' vs ');
+  return `Railgate eval: ${names} (${result.data.rows} rows, ${plainLabel(result.created_at, 10)})`;
+}
+
+/** Wraps the eval report's sections into the page. */
+export function page(result: EvalResult, links: readonly NavLink[], body: HtmlValue): string {
+  return reportDocument(
+    { title: documentTitle(result), version: result.tool?.version ?? '', links, toggles: seriesToggles(result) },
+    body,
+  );
 }

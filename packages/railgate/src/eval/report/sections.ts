@@ -4,7 +4,14 @@
  * confusion matrices, what each rule contributed, and what the run was configured with.
  */
 import type { Confusion } from '../metrics.js';
-import type { CategoryDelta, CategoryResult, EvalResult, GateCheckResult, PolicyResult } from '../result.js';
+import type {
+  CategoryDelta,
+  CategoryResult,
+  DataSource,
+  EvalResult,
+  GateCheckResult,
+  PolicyResult,
+} from '../result.js';
 import { GATE_CHECK_NAMES, ruleScored } from '../summary.js';
 import { fixed, micros, signed } from '../tables.js';
 import { type ContributionBar, contributionChart } from './charts.js';
@@ -26,7 +33,12 @@ function policyName(policy: PolicyResult, index: number): Html {
 }
 
 function sourcesText(result: EvalResult): Html[] {
-  return result.data.sources.map(
+  return sourcesList(result.data.sources);
+}
+
+/** Data sources as inline HTML: `suite builtin@1, data.jsonl`. */
+export function sourcesList(sources: readonly DataSource[]): Html[] {
+  return sources.map(
     (s, k) =>
       html`${k > 0 ? ', ' : ''}${s.kind === 'suite' ? html`suite <code>${label(s.name)}</code>@${label(s.version ?? '?', 20)}` : html`<code>${label(s.name, 200)}</code>`}`,
   );
