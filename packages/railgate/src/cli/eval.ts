@@ -19,7 +19,7 @@ import {
   sourceSpecs,
 } from './options.js';
 import { writeFile } from './output.js';
-import { progressBar } from './progress.js';
+import { progressBar, withProgress } from './progress.js';
 import type { CliIO } from './scan.js';
 import { packageVersion } from './version.js';
 
@@ -55,12 +55,9 @@ export async function evalCommand(files: string[], options: EvalCommandOptions, 
       options.baseline !== undefined ? { file: options.baseline, result: readBaseline(options.baseline) } : undefined;
     const loaded = loadSources(sourceSpecs(files, options), evaluateOptions);
     const bar = progressBar(io, 'eval', 'checks', { withDetail: true });
-    let result: EvalResult;
-    try {
-      result = await evaluateRows(loaded, { ...evaluateOptions, policies, ...(bar && { onProgress: bar.update }) });
-    } finally {
-      bar?.stop();
-    }
+    const result = await withProgress(bar, (progress) =>
+      evaluateRows(loaded, { ...evaluateOptions, policies, ...progress }),
+    );
     if (gate || baseline)
       result.gate = evaluateGate(
         gate ?? { file: '(baseline only)', tolerance: { recall: 0, fpr: 0 }, categories: [] },

@@ -45,3 +45,18 @@ export function progressBar(
     },
   };
 }
+
+/**
+ * Runs `work` with a progress bar (when stderr is a terminal) and always stops the bar, whether the work
+ * finishes or throws, so an error message never lands in the middle of a half-drawn bar.
+ */
+export async function withProgress<T>(
+  bar: Progress | undefined,
+  work: (onProgress: { onProgress?: Progress['update'] }) => Promise<T>,
+): Promise<T> {
+  try {
+    return await work(bar ? { onProgress: bar.update } : {});
+  } finally {
+    bar?.stop();
+  }
+}

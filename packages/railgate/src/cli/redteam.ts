@@ -31,7 +31,7 @@ import {
   urlOption,
 } from './options.js';
 import { writeFile } from './output.js';
-import { progressBar } from './progress.js';
+import { progressBar, withProgress } from './progress.js';
 import type { CliIO } from './scan.js';
 import { packageVersion } from './version.js';
 
@@ -67,12 +67,7 @@ export async function redteamCommand(files: string[], options: RedteamCommandOpt
     const maxSuccessRate = rateOption('--max-success-rate', options.maxSuccessRate);
     const examples = numberOption('--examples', options.examples, 0, 10_000, true) ?? 10;
     const bar = progressBar(io, 'redteam', 'attempts');
-    let result: RedteamResult;
-    try {
-      result = await redteam({ ...redteamOptionsOf(files, options), ...(bar && { onProgress: bar.update }) });
-    } finally {
-      bar?.stop();
-    }
+    const result = await withProgress(bar, (progress) => redteam({ ...redteamOptionsOf(files, options), ...progress }));
     if (maxSuccessRate !== undefined) applyMaxSuccessRate(result, maxSuccessRate);
     writeOutputs(result, options, examples, io);
     return result.gate && !result.gate.passed ? REDTEAM_EXIT.tooManySuccesses : REDTEAM_EXIT.ok;

@@ -304,25 +304,15 @@ function limitChecks(policy: PolicyResult, category: string, limits: CategoryLim
 
 function ratioCheck(base: { policy: string; category: string }, metrics: ClassMetrics, limit: number): GateCheckResult {
   const ratio = gateRatio(metrics);
-  if (ratio === null)
-    return {
-      ...base,
-      check: 'max_ratio',
-      limit,
-      actual: null,
-      status: 'fail',
-      note: `ratio undefined: ${metrics.undefined_because.over_refusal_to_leakage}`,
-    };
-  if (ratio === Number.POSITIVE_INFINITY)
-    return {
-      ...base,
-      check: 'max_ratio',
-      limit,
-      actual: null,
-      status: 'fail',
-      note: 'unbounded: benign rows refused while nothing leaks',
-    };
-  return { ...base, check: 'max_ratio', limit, actual: ratio, status: ratio <= limit + EPSILON ? 'pass' : 'fail' };
+  const check = { ...base, check: 'max_ratio' as const, limit };
+  if (ratio === null || ratio === Number.POSITIVE_INFINITY) {
+    const note =
+      ratio === null
+        ? `ratio undefined: ${metrics.undefined_because.over_refusal_to_leakage}`
+        : 'unbounded: benign rows refused while nothing leaks';
+    return { ...check, actual: null, status: 'fail', note };
+  }
+  return { ...check, actual: ratio, status: ratio <= limit + EPSILON ? 'pass' : 'fail' };
 }
 
 /** The baseline's result for this policy: same source, else same policy id, else its only policy. */

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../server.js';
-import { startTestGateway, type TestGateway } from '../test-fixtures/gateway.js';
+import { readChatStream, startTestGateway, type TestGateway } from '../test-fixtures/gateway.js';
 import type { StubUpstream } from '../test-fixtures/stub-upstream.js';
 import { plantInMessages, plantInSystem } from './canary.js';
 
@@ -64,12 +64,7 @@ describe('canary tokens', () => {
       { model: 'm', messages, stream: true },
       { headers: { 'x-railgate-canary': 'inject' } },
     );
-    let text = '';
-    let finish: string | null = null;
-    for await (const part of stream) {
-      text += part.choices[0]?.delta?.content ?? '';
-      finish = part.choices[0]?.finish_reason ?? finish;
-    }
+    const { text, finish } = await readChatStream(stream);
     expect(finish).toBe('content_filter');
     expect(text).not.toContain('RG-CANARY');
   });

@@ -111,40 +111,8 @@ describe('a policy named per request', () => {
     const cases: Array<[unknown, string]> = [
       [{ extends: '/etc/passwd' }, 'may extend presets only'],
       [{ extends: ['default', '../secrets.yaml'] }, 'may extend presets only'],
-      [
-        {
-          extends: 'default',
-          rails: {
-            input: {
-              rules: [
-                {
-                  id: 'hook',
-                  scanner: 'webhook',
-                  params: { url: 'https://hooks.example.com/verdict', secret_env: 'RAILGATE_TEST_HOOK_SECRET' },
-                },
-              ],
-            },
-          },
-        },
-        'may not use webhook',
-      ],
-      [
-        {
-          extends: 'default',
-          rails: {
-            input: {
-              rules: [
-                {
-                  id: 'hook',
-                  scanner: 'webhook',
-                  params: { url: 'http://169.254.169.254/latest', secret_env: 'RAILGATE_TEST_HOOK_SECRET' },
-                },
-              ],
-            },
-          },
-        },
-        'link-local',
-      ],
+      [webhookPolicy('https://hooks.example.com/verdict'), 'may not use webhook'],
+      [webhookPolicy('http://169.254.169.254/latest'), 'link-local'],
       ['no-such-preset', 'no-such-preset'],
       ['', 'must be a preset name or a policy document'],
       [{ rails: { input: { rules: [{ id: 'x', scanner: 'size', threshold: 7 }] } } }, 'threshold'],
@@ -156,6 +124,12 @@ describe('a policy named per request', () => {
     }
   });
 });
+
+/** A per-request policy with one webhook rule to `url` (its secret set in the environment by the test). */
+function webhookPolicy(url: string): Record<string, unknown> {
+  const hook = { id: 'hook', scanner: 'webhook', params: { url, secret_env: 'RAILGATE_TEST_HOOK_SECRET' } };
+  return { extends: 'default', rails: { input: { rules: [hook] } } };
+}
 
 const POSTGRES_URL = process.env.RAILGATE_TEST_POSTGRES_URL;
 if (POSTGRES_URL) {

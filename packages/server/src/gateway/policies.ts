@@ -9,7 +9,7 @@ import type { Tenant } from '../store/types.js';
 import { GatewayError } from './errors.js';
 import { compilePolicy, policyInput } from './policy-input.js';
 
-/** Distinct key-bound and per-request policies kept compiled; the least recently used goes first. */
+/** Distinct key-bound (and, apart, per-request) policies kept compiled; the least recently used goes first. */
 const TEXT_CACHE_SIZE = 64;
 /** Largest per-request policy, in characters (a header or a field of `/v1/guard`). */
 const MAX_OVERRIDE_CHARS = 64 * 1024;
@@ -23,8 +23,10 @@ const PRESET_NAME = /^[a-z][a-z0-9_-]*$/;
 export class PolicyCache {
   /** Each tenant's compiled policy, with the text it was compiled from. */
   private readonly byTenant = new Map<string, { guard: Guard; policy: string }>();
-  /** Key-bound and per-request policies by their text (Map keeps insertion order: oldest first). */
+  /** Key-bound policies by their text (Map keeps insertion order: oldest first). */
   private readonly byText = new Map<string, Guard>();
+  /** Per-request policies that passed the request checks, by their text; kept apart so a hit skips them. */
+  private readonly requested = new Map<string, Guard>();
 
   /** The tenant's own policy. */
   forTenant(tenant: Tenant): Guard {
@@ -38,17 +40,7 @@ export class PolicyCache {
 
   /** A policy set by the operator (bound to a key): trusted, compiled once. */
   forText(policy: string): Guard {
-    const cached = this.byText.get(policy);
-    if (cached) {
-      // Refresh its place in the least-recently-used order.
-      this.byText.delete(policy);
-      this.byText.set(policy, cached);
-      return cached;
-    }
-    const guard = compilePolicy(policy);
-    this.byText.set(policy, guard);
-    if (this.byText.size > TEXT_CACHE_SIZE) this.byText.delete(this.byText.keys().next().value as string);
-    return guard;
+    return recent(this.byText, policy) ?? keep(this.byText, policy, compilePolicy(policy));
   }
 
   /**
@@ -70,8 +62,10 @@ export class PolicyCache {
         `the requested policy must be a preset name or a policy document of at most ${MAX_OVERRIDE_CHARS} characters`,
       );
     }
+    const checked = recent(this.requested, text);
+    if (checked) return checked;
     checkExtends(policyInput(text));
-    const guard = this.forText(text);
+    const guard = compilePolicy(text);
     const used = Object.values(guard.policy.rails).flatMap((rail) => rail?.rules.map((r) => r.scanner) ?? []);
     const barred = [...new Set(used.filter((s) => OPERATOR_ONLY_SCANNERS.has(s)))];
     if (barred.length > 0) {
@@ -79,7 +73,7 @@ export class PolicyCache {
         `a per-request policy may not use ${barred.join(', ')} (they reach the network or disk); put them in the tenant's policy through the admin API`,
       );
     }
-    return guard;
+    return keep(this.requested, text, guard);
   }
 
   /**
@@ -107,6 +101,23 @@ export class PolicyCache {
   forget(tenantId: string): void {
     this.byTenant.delete(tenantId);
   }
+}
+
+/** The cached value, moved to the most-recently-used end; undefined on a miss. */
+function recent(cache: Map<string, Guard>, key: string): Guard | undefined {
+  const value = cache.get(key);
+  if (value) {
+    cache.delete(key);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** Stores a value, dropping the least recently used one past TEXT_CACHE_SIZE. */
+function keep(cache: Map<string, Guard>, key: string, value: Guard): Guard {
+  cache.set(key, value);
+  if (cache.size > TEXT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return value;
 }
 
 function invalid(message: string): GatewayError {

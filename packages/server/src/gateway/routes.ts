@@ -175,14 +175,18 @@ export function resolveUpstream(
   model: unknown,
   fallback: Upstream,
 ): Upstream {
-  const routes = (table?.tenants[tenant] ?? table?.routes ?? []).filter((r) => r.api === api);
-  if (routes.length === 0) return fallback;
+  const routes = table?.tenants[tenant] ?? table?.routes ?? [];
+  // Nothing allocated on the way: this runs on every proxied request.
+  if (!routes.some((r) => r.api === api)) return fallback;
   if (typeof model !== 'string' || model === '') {
     throw new GatewayError(400, 'invalid_request_error', 'model (a string) is required', 'invalid_model');
   }
-  const route = routes.find((r) => modelMatches(r.model, model));
+  const route = routes.find((r) => r.api === api && modelMatches(r.model, model));
   if (!route) {
-    const known = routes.map((r) => r.model).join(', ');
+    const known = routes
+      .filter((r) => r.api === api)
+      .map((r) => r.model)
+      .join(', ');
     throw new GatewayError(
       404,
       'not_found_error',

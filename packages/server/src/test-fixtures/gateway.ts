@@ -51,3 +51,21 @@ export function secretOf(key: string): string {
   if (!parsed) throw new Error(`not an API key: ${key.slice(0, 8)}…`);
   return parsed.secret;
 }
+
+/** The minimal shape of an OpenAI chat-completion chunk a test reads. */
+interface ChatChunkLike {
+  choices: Array<{ delta?: { content?: string | null }; finish_reason?: string | null }>;
+}
+
+/** A streamed chat completion read to the end, as the client saw it: its text and its last finish reason. */
+export async function readChatStream(
+  stream: AsyncIterable<ChatChunkLike>,
+): Promise<{ text: string; finish: string | null }> {
+  let text = '';
+  let finish: string | null = null;
+  for await (const part of stream) {
+    text += part.choices[0]?.delta?.content ?? '';
+    finish = part.choices[0]?.finish_reason ?? finish;
+  }
+  return { text, finish };
+}
